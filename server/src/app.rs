@@ -1,0 +1,120 @@
+//! Wiring: the Socket.IO layer, the HTTP routes beside it, the empty-room sweeper and graceful
+//! shutdown. `run` takes a bound listener and a shutdown future so tests can drive it directly.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use axum::Router;
+use socketioxide::SocketIo;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::config::Config;
+use crate::handlers;
+use crate::metrics::Metrics;
+use crate::sessions::SessionManager;
+
+/// How long shutdown waits for connections to close before it stops anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
+
+/// State shared by every handler.
+pub struct AppState {
+    pub sessions: SessionManager,
+    pub metrics: Metrics,
+}
+
+pub type SharedState = Arc<AppState>;
+
+/// Serves until `shutdown` completes, then disconnects every client and returns.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state: SharedState = Arc::new(AppState {
+        sessions: SessionManager::new(config.limits()),
+        metrics: Metrics::default(),
+    });
+    let (socket_layer, io) = SocketIo::builder()
+        .max_payload(config.max_payload as u64)
+        .ws_max_message_size(config.max_payload)
+        .ws_max_frame_size(config.max_payload)
+        .with_state(state.clone())
+        .build_layer();
+    io.ns("/", handlers::on_connect);
+
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .with_state(state.clone())
+        .layer(socket_layer)
+        .layer(cors(&config.cors_origins));
+
+    let sweeper = tokio::spawn(sweep_empty_rooms(state.clone()));
+    // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(%err, "could not set TCP_NODELAY");
+        }
+    });
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let graceful = async move {
+        shutdown.await;
+        tracing::info!("shutting down: disconnecting clients");
+        let _ = stopping_tx.send(true);
+        io.close().await;
+    };
+    let server = axum::serve(listener, router).with_graceful_shutdown(graceful);
+    let result = tokio::select! {
+        result = server => result,
+        _ = async {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!("connections still open after the grace period; stopping anyway");
+            Ok(())
+        }
+    };
+    sweeper.abort();
+    result
+}
+
+async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
+    let content_type = "text/plain; version=0.0.4; charset=utf-8";
+    (
+        [(header::CONTENT_TYPE, content_type)],
+        state.metrics.render(&state.sessions),
+    )
+}
+
+/// Deletes rooms that stayed empty past the TTL, checking a few times per TTL.
+async fn sweep_empty_rooms(state: SharedState) {
+    let ttl = state.sessions.limits().empty_room_ttl;
+    let period = (ttl / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        for code in state.sessions.sweep_empty_rooms() {
+            tracing::info!(room = %code, "room deleted (empty past its TTL)");
+        }
+    }
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow_origin = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE])
+}

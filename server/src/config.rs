@@ -1,0 +1,122 @@
+//! Command-line flags, each with a `JAM_…` environment variable.
+
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::sessions::Limits;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "jam-server",
+    version,
+    about = "Real-time jam sessions over Socket.IO"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "JAM_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "JAM_PORT", default_value_t = 3001)]
+    pub port: u16,
+
+    /// Browser origins allowed by CORS (repeatable, or comma-separated in the env var); `*` allows any.
+    #[arg(
+        long = "cors-origin",
+        env = "JAM_CORS_ORIGIN",
+        value_delimiter = ',',
+        default_values_t = [String::from("http://localhost:5173"), String::from("http://127.0.0.1:5173")]
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Most participants in one room.
+    #[arg(long, env = "JAM_MAX_PARTICIPANTS", default_value_t = 16)]
+    pub max_participants: usize,
+
+    /// Most rooms one connection may be in at once.
+    #[arg(long, env = "JAM_MAX_ROOMS_PER_SOCKET", default_value_t = 4)]
+    pub max_rooms_per_socket: usize,
+
+    /// Most live rooms on this server (created rooms count until they are deleted).
+    #[arg(long, env = "JAM_MAX_ROOMS", default_value_t = 100_000)]
+    pub max_rooms: usize,
+
+    /// Largest relayed event (event name + data, binary attachments included), in bytes.
+    #[arg(long, env = "JAM_MAX_EVENT_BYTES", default_value_t = 64 * 1024)]
+    pub max_event_bytes: usize,
+
+    /// Largest Engine.IO message, in bytes; a client that sends more is disconnected.
+    #[arg(long, env = "JAM_MAX_PAYLOAD", default_value_t = 1_000_000)]
+    pub max_payload: usize,
+
+    /// How long an empty room is kept before it is deleted (e.g. `10m`, `30s`).
+    #[arg(long, env = "JAM_EMPTY_ROOM_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub empty_room_ttl: Duration,
+
+    /// Log filter (tracing's EnvFilter syntax); RUST_LOG is used when this is not given.
+    #[arg(long, env = "JAM_LOG")]
+    pub log: Option<String>,
+}
+
+impl Config {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_participants: self.max_participants,
+            max_rooms_per_socket: self.max_rooms_per_socket,
+            max_rooms: self.max_rooms,
+            max_event_bytes: self.max_event_bytes,
+            empty_room_ttl: self.empty_room_ttl,
+        }
+    }
+
+    /// Defaults as if no flag were given, ignoring the environment; for tests.
+    pub fn defaults() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 0,
+            cors_origins: vec![
+                "http://localhost:5173".into(),
+                "http://127.0.0.1:5173".into(),
+            ],
+            max_participants: 16,
+            max_rooms_per_socket: 4,
+            max_rooms: 100_000,
+            max_event_bytes: 64 * 1024,
+            max_payload: 1_000_000,
+            empty_room_ttl: Duration::from_secs(600),
+            log: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse_with_the_documented_defaults() {
+        let config = Config::try_parse_from(["jam-server"]).unwrap();
+        let defaults = Config::defaults();
+        assert_eq!(config.port, 3001);
+        assert_eq!(config.max_participants, defaults.max_participants);
+        assert_eq!(config.empty_room_ttl, defaults.empty_room_ttl);
+        assert_eq!(config.cors_origins, defaults.cors_origins);
+    }
+
+    #[test]
+    fn durations_and_repeated_origins_parse() {
+        let config = Config::try_parse_from([
+            "jam-server",
+            "--empty-room-ttl",
+            "30s",
+            "--cors-origin",
+            "http://a.test",
+            "--cors-origin",
+            "http://b.test",
+        ])
+        .unwrap();
+        assert_eq!(config.empty_room_ttl, Duration::from_secs(30));
+        assert_eq!(config.cors_origins, ["http://a.test", "http://b.test"]);
+    }
+}

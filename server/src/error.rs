@@ -1,0 +1,106 @@
+//! The one error type every client-facing failure goes through, so that each has a stable wire code.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable machine codes sent in `error.code`. Never rename a variant's wire form: clients match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidPayload,
+    RoomNotFound,
+    NotInRoom,
+    NameInvalid,
+    PayloadTooLarge,
+    RoomFull,
+    TooManyRooms,
+    UnknownEvent,
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in wire order; used to render per-code metrics.
+    pub const ALL: [ErrorCode; 9] = [
+        ErrorCode::InvalidPayload,
+        ErrorCode::RoomNotFound,
+        ErrorCode::NotInRoom,
+        ErrorCode::NameInvalid,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::RoomFull,
+        ErrorCode::TooManyRooms,
+        ErrorCode::UnknownEvent,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidPayload => "invalid_payload",
+            ErrorCode::RoomNotFound => "room_not_found",
+            ErrorCode::NotInRoom => "not_in_room",
+            ErrorCode::NameInvalid => "name_invalid",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::RoomFull => "room_full",
+            ErrorCode::TooManyRooms => "too_many_rooms",
+            ErrorCode::UnknownEvent => "unknown_event",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Position in [`ErrorCode::ALL`], for array-indexed counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Everything that can go wrong on behalf of a client. The message is for humans; `code()` is the contract.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JamError {
+    #[error("invalid payload: {0}")]
+    InvalidPayload(String),
+    #[error("room {0} does not exist")]
+    RoomNotFound(String),
+    #[error("you are not in room {0}")]
+    NotInRoom(String),
+    #[error("name must be 1-32 characters without control characters")]
+    NameInvalid,
+    #[error("event of {size} bytes exceeds the limit of {limit} bytes")]
+    PayloadTooLarge { size: usize, limit: usize },
+    #[error("room {code} is full ({limit} participants)")]
+    RoomFull { code: String, limit: usize },
+    #[error("too many rooms: the limit is {0}")]
+    TooManyRooms(usize),
+    #[error("unknown event {0:?}")]
+    UnknownEvent(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl JamError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            JamError::InvalidPayload(_) => ErrorCode::InvalidPayload,
+            JamError::RoomNotFound(_) => ErrorCode::RoomNotFound,
+            JamError::NotInRoom(_) => ErrorCode::NotInRoom,
+            JamError::NameInvalid => ErrorCode::NameInvalid,
+            JamError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            JamError::RoomFull { .. } => ErrorCode::RoomFull,
+            JamError::TooManyRooms(_) => ErrorCode::TooManyRooms,
+            JamError::UnknownEvent(_) => ErrorCode::UnknownEvent,
+            JamError::Internal => ErrorCode::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_codes_match_serde_and_index_matches_all() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(code.index(), i);
+        }
+    }
+}

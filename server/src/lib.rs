@@ -1,0 +1,24 @@
+//! Jam Session server: musicians create a room, share its code and play together in real time.
+//! It speaks Socket.IO v5 (Engine.IO v4), so the official JavaScript client works unchanged.
+//!
+//! Module map:
+//! - [`config`]: command-line flags and their `JAM_…` environment variables.
+//! - [`app`]: wiring — Socket.IO layer, HTTP routes (`/healthz`, `/metrics`), sweeper, shutdown; [`run`].
+//! - [`protocol`]: event names and payload types (the wire contract; TypeScript is generated from it).
+//! - [`error`]: [`JamError`](error::JamError) and its stable wire codes.
+//! - [`sessions`]: the SessionManager — rooms, participants, limits; knows nothing of sockets.
+//! - [`handlers`]: one thin Socket.IO handler per client event.
+//! - [`relay_value`]: a JSON value that keeps binary attachments and key order, for relaying `data`.
+//! - [`metrics`]: counters rendered in the Prometheus text format.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod handlers;
+pub mod metrics;
+pub mod protocol;
+pub mod relay_value;
+pub mod sessions;
+
+pub use app::run;
+pub use config::Config;
