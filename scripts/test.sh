@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, Rust unit and integration tests, the TypeScript type check,
+# and the end-to-end tests that drive the real server with the official socket.io-client.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "web dependencies"
+if [ ! -d web/node_modules ]; then (cd web && npm ci --no-audit --no-fund); fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --locked --all-targets -- -D warnings
+
+step "cargo test (unit, integration, generated TypeScript types are fresh)"
+cargo test --locked
+
+step "tsc --noEmit"
+(cd web && npx tsc --noEmit)
+
+step "end-to-end: real server, official socket.io-client"
+cargo build --locked -p jam-server
+mkdir -p test-output
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile=../test-output/vitest.json)
+node -e '
+  const r = require("./test-output/vitest.json");
+  console.log(`web: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+'
