@@ -1,0 +1,5 @@
+import { JamSession } from "./components/JamSession/JamSession";
+
+export function App() {
+  return <JamSession />;
+}

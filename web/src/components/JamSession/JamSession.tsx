@@ -1,0 +1,3 @@
+export function JamSession() {
+  return <main>Jam Session</main>;
+}
