@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, Rust unit and integration tests, the TypeScript type check,
-# and the end-to-end tests that drive the real server with the official socket.io-client.
+# component tests, the tests that drive the real server with the official socket.io-client, and the
+# browser tests of the page in Chromium (installed from Debian's packages when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +22,12 @@ cargo test --locked
 step "tsc --noEmit"
 (cd web && npx tsc --noEmit)
 
-step "end-to-end: real server, official socket.io-client"
+step "chromium for the browser tests"
+./scripts/ensure-chromium.sh
+
+step "web: components, real server with socket.io-client, the built page in Chromium"
 cargo build --locked -p jam-server
+(cd web && npm run build --silent)
 mkdir -p test-output
 (cd web && npx vitest run --reporter=default --reporter=json --outputFile=../test-output/vitest.json)
 node -e '

@@ -14,6 +14,7 @@ use axum::Router;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
 
 use crate::config::Config;
 use crate::handlers;
@@ -49,12 +50,18 @@ pub async fn run(
         .build_layer();
     io.ns("/", handlers::on_connect);
 
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
-        .with_state(state.clone())
-        .layer(socket_layer)
-        .layer(cors(&config.cors_origins));
+        .with_state(state.clone());
+    if let Some(dir) = config.resolved_static_dir() {
+        if !dir.join("index.html").is_file() {
+            tracing::warn!(dir = %dir.display(), "no index.html there: build the page with `npm run build` in web/");
+        }
+        tracing::info!(dir = %dir.display(), "serving the web page");
+        router = router.fallback_service(ServeDir::new(dir));
+    }
+    let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
     let sweeper = tokio::spawn(sweep_empty_rooms(state.clone()));
     // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.

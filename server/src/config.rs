@@ -1,5 +1,6 @@
 //! Command-line flags, each with a `JAM_…` environment variable.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -54,6 +55,10 @@ pub struct Config {
     #[arg(long, env = "JAM_EMPTY_ROOM_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub empty_room_ttl: Duration,
 
+    /// Folder with the built web page, served at `/`; default `web/dist` when it exists.
+    #[arg(long, env = "JAM_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+
     /// Log filter (tracing's EnvFilter syntax); RUST_LOG is used when this is not given.
     #[arg(long, env = "JAM_LOG")]
     pub log: Option<String>,
@@ -67,6 +72,15 @@ impl Config {
             max_rooms: self.max_rooms,
             max_event_bytes: self.max_event_bytes,
             empty_room_ttl: self.empty_room_ttl,
+        }
+    }
+
+    /// The page folder to serve, if any: the flag, else `web/dist` when it holds a built page.
+    pub fn resolved_static_dir(&self) -> Option<PathBuf> {
+        let default = PathBuf::from("web/dist");
+        match &self.static_dir {
+            Some(dir) => Some(dir.clone()),
+            None => default.join("index.html").is_file().then_some(default),
         }
     }
 
@@ -85,6 +99,7 @@ impl Config {
             max_event_bytes: 64 * 1024,
             max_payload: 1_000_000,
             empty_room_ttl: Duration::from_secs(600),
+            static_dir: None,
             log: None,
         }
     }

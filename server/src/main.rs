@@ -29,10 +29,24 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     // One line on stdout with the address: people read it, and test harnesses parse it.
     println!("jam-server listening on http://{addr}");
+    if addr.ip().is_unspecified() {
+        print_reachable_urls(addr.port());
+    }
     tracing::info!(%addr, "listening");
     jam_server::run(listener, config, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// On a wildcard address, the URLs people can actually open: this machine's, and each network's.
+fn print_reachable_urls(port: u16) {
+    println!("  open http://127.0.0.1:{port} on this machine");
+    let interfaces = if_addrs::get_if_addrs().unwrap_or_default();
+    for interface in interfaces.iter().filter(|i| !i.is_loopback()) {
+        if let std::net::IpAddr::V4(ip) = interface.ip() {
+            println!("  or   http://{ip}:{port} from another device on your network");
+        }
+    }
 }
 
 /// Registers the SIGINT and SIGTERM handlers now (before anyone can see the address and signal us)

@@ -302,3 +302,32 @@ mod binary {
         rx
     }
 }
+
+/// `--static-dir` serves the built page at `/` (with `?room=` links) beside Socket.IO and the API.
+#[tokio::test]
+async fn static_dir_serves_the_page_beside_socketio() {
+    let dir = std::env::temp_dir().join(format!("jam-static-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("assets")).expect("create dir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>Jam</title>").expect("write");
+    std::fs::write(dir.join("assets/app.js"), "console.log(1)").expect("write");
+    let config = jam_server::Config {
+        static_dir: Some(dir.clone()),
+        ..jam_server::Config::defaults()
+    };
+    let server = TestServer::start_with(config).await;
+
+    let page = get(server.addr, "/?room=ABC234", &[]).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("<title>Jam</title>"));
+    assert!(page
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/html"));
+    let asset = get(server.addr, "/assets/app.js", &[]).await;
+    assert_eq!(asset.status, 200, "{asset:?}");
+    assert_eq!(get(server.addr, "/healthz", &[]).await.body, "ok");
+    assert_eq!(get(server.addr, "/missing.js", &[]).await.status, 404);
+    let sid = engineio_handshake(server.addr).await;
+    assert!(!sid.is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}

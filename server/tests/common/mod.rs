@@ -25,6 +25,11 @@ pub struct TestServer {
 impl TestServer {
     /// Binds `127.0.0.1:0` and runs `jam_server::run` with the default config.
     pub async fn start() -> Self {
+        Self::start_with(jam_server::Config::defaults()).await
+    }
+
+    /// Like `start`, with the given config.
+    pub async fn start_with(config: jam_server::Config) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local_addr");
         let (tx, rx) = oneshot::channel::<()>();
@@ -32,11 +37,7 @@ impl TestServer {
             // A dropped sender also means "stop": a failed test must not leave the server running.
             let _ = rx.await;
         };
-        let handle = tokio::spawn(jam_server::run(
-            listener,
-            jam_server::Config::defaults(),
-            shutdown,
-        ));
+        let handle = tokio::spawn(jam_server::run(listener, config, shutdown));
         TestServer {
             addr,
             shutdown: Some(tx),
