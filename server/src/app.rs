@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
+use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -48,7 +49,7 @@ pub async fn run(
         .ws_max_frame_size(config.max_payload)
         .with_state(state.clone())
         .build_layer();
-    io.ns("/", handlers::on_connect);
+    io.ns("/", handlers::on_connect.with(handlers::register));
 
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))

@@ -8,6 +8,7 @@ mod join;
 mod leave;
 mod reply;
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use socketioxide::extract::{AckSender, Event, SocketRef, State};
@@ -17,8 +18,13 @@ use crate::error::JamError;
 use crate::protocol::client;
 use crate::sessions::ConnId;
 
-/// Called once per new connection: registers every event handler on it.
-pub async fn on_connect(socket: SocketRef, State(state): State<SharedState>) {
+/// Runs as connect middleware, before the client is told it is connected: socketioxide spawns the
+/// connect handler itself after sending the connect packet, so handlers registered there could miss
+/// an event the client sends straight away (seen under load).
+pub async fn register(
+    socket: SocketRef,
+    State(state): State<SharedState>,
+) -> Result<(), Infallible> {
     state.metrics.connection_opened();
     tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), "connection open");
     socket.on(client::SESSION_CREATE, create::handle);
@@ -27,7 +33,11 @@ pub async fn on_connect(socket: SocketRef, State(state): State<SharedState>) {
     socket.on(client::EVENT_BROADCAST, broadcast::handle);
     socket.on_fallback(unknown_event);
     socket.on_disconnect(disconnect::handle);
+    Ok(())
 }
+
+/// The connect handler proper: everything already happened in [`register`].
+pub async fn on_connect(_socket: SocketRef) {}
 
 /// Any event we do not know gets an error rather than silence, so client bugs show up.
 async fn unknown_event(

@@ -1,3 +1,75 @@
-export function JamSession() {
-  return <main>Jam Session</main>;
+/**
+ * The jam page: the landing view until we are in a session, then the session view. Session state
+ * lives in useJamSession; usePlayback ties notes (ours and others') to sound, lights and the network.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useJamSession, type JamService } from "../../hooks/useJamSession";
+import { useNoteLights } from "../../hooks/useNoteLights";
+import { useAudioUnlock, useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "../../hooks/usePlayback";
+import { colorIn } from "../../music/colors";
+import { synth as defaultSynth } from "../../music/synth";
+import { socketService } from "../../services/socketService";
+import { roomCodeFromSearch } from "../../session/roomLink";
+import { defaultServerUrl } from "../../session/serverUrl";
+import { readStoredName } from "../../session/storedName";
+import { ConnectionIndicator } from "./ConnectionIndicator";
+import { Landing } from "./Landing";
+import { SessionView } from "./SessionView";
+
+export interface JamSessionProps {
+  /** Defaults to the app's socketService; tests pass a fake. */
+  service?: JamService;
+  serverUrl?: string;
+  synth?: SoundEngine;
+}
+
+export function JamSession({ service = socketService, serverUrl, synth = defaultSynth }: JamSessionProps) {
+  const url = useMemo(() => serverUrl ?? defaultServerUrl(), [serverUrl]);
+  const [storedName] = useState(readStoredName);
+  const [urlRoomCode] = useState(() => roomCodeFromSearch(window.location.search));
+  const lights = useNoteLights();
+  // Remote notes are coloured by who is in the room now; the handler outlives renders, so a ref.
+  const participantsRef = useRef<readonly { id: string }[]>([]);
+  const colorOf = useCallback((id: string) => colorIn(participantsRef.current, id), []);
+  const jam = useJamSession(service, url, useRemoteNotePlayer(lights, synth, colorOf), storedName);
+  const { state } = jam;
+  participantsRef.current = state.participants;
+  const player = useLocalPlayer({ lights, synth, myColor: colorOf(state.myId), send: jam.send, logOwnPlay: jam.logOwnPlay });
+  useAudioUnlock(synth);
+
+  // Out of the session nothing may stay lit or keep sounding.
+  const { clear } = lights;
+  useEffect(() => {
+    if (state.phase === "session") return;
+    clear();
+    synth.silence();
+  }, [state.phase, clear, synth]);
+
+  return (
+    <div className="app">
+      <header className="top-bar">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ♪
+          </span>
+          Jam Session
+        </span>
+        <ConnectionIndicator state={state.connection} />
+      </header>
+      <main className="content">
+        {state.phase === "session" ? (
+          <SessionView state={state} keyColors={lights.keyColors} padColors={lights.padColors} {...player} onLeave={jam.leave} />
+        ) : (
+          <Landing
+            initialName={state.name}
+            initialRoomCode={state.roomCode || urlRoomCode}
+            busy={state.phase === "joining"}
+            error={state.error}
+            onCreate={jam.create}
+            onJoin={jam.join}
+          />
+        )}
+      </main>
+    </div>
+  );
 }

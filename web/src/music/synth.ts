@@ -1,0 +1,151 @@
+/**
+ * Web Audio sound for the jam page: a small polyphonic synth for keys and synthesised drums, so no
+ * samples are downloaded. The AudioContext is created lazily on the first user gesture (browsers
+ * refuse to start audio before one); where Web Audio is missing every call is a silent no-op.
+ */
+import { playDrum } from "./drumSounds";
+import { noteFrequency } from "./notes";
+
+interface Voice {
+  oscillators: OscillatorNode[];
+  envelope: GainNode;
+}
+
+/** A held note fades out on its own after this long, so a lost note:off never rings forever. */
+const NATURAL_DECAY_S = 3.5;
+const RELEASE_TIME_CONSTANT_S = 0.07;
+const PEAK_LEVEL = 0.22;
+
+type AudioContextConstructor = new () => AudioContext;
+
+function audioContextClass(): AudioContextConstructor | undefined {
+  if (typeof window === "undefined") return undefined;
+  const scope = window as unknown as { AudioContext?: AudioContextConstructor; webkitAudioContext?: AudioContextConstructor };
+  return scope.AudioContext ?? scope.webkitAudioContext;
+}
+
+export class Synth {
+  private context: AudioContext | null = null;
+  private output: AudioNode | null = null;
+  private readonly voices = new Map<string, Voice>();
+
+  /** Creates or resumes the AudioContext; call from a user gesture. */
+  unlock(): void {
+    try {
+      if (!this.context) this.createContext();
+      if (this.context?.state === "suspended") void this.context.resume().catch(() => undefined);
+    } catch {
+      this.context = null; // No usable audio here (e.g. no output device): stay silent.
+    }
+  }
+
+  /**
+   * Starts a note. `voiceKey` names who plays it (e.g. "local:60", "<senderId>:60") so the same note
+   * from two people gives two voices and each note off stops the right one.
+   */
+  noteOn(voiceKey: string, note: number, velocity: number): void {
+    const context = this.readyContext();
+    if (!context || !this.output) return;
+    this.noteOff(voiceKey);
+    try {
+      this.voices.set(voiceKey, this.startVoice(context, this.output, voiceKey, note, velocity));
+    } catch {
+      // A failing audio graph must never break playing together.
+    }
+  }
+
+  noteOff(voiceKey: string): void {
+    const voice = this.voices.get(voiceKey);
+    const context = this.context;
+    if (!voice || !context) return;
+    this.voices.delete(voiceKey);
+    const now = context.currentTime;
+    const gain = voice.envelope.gain;
+    try {
+      gain.cancelScheduledValues(now);
+      gain.setValueAtTime(Math.max(gain.value, 0.0001), now);
+      gain.setTargetAtTime(0.0001, now, RELEASE_TIME_CONSTANT_S);
+      for (const oscillator of voice.oscillators) oscillator.stop(now + RELEASE_TIME_CONSTANT_S * 8);
+    } catch {
+      // Already stopped.
+    }
+  }
+
+  drum(note: number, velocity: number): void {
+    const context = this.readyContext();
+    if (!context || !this.output) return;
+    try {
+      playDrum(context, this.output, note, velocity / 127);
+    } catch {
+      // As above: sound is best effort.
+    }
+  }
+
+  /** Stops every sounding voice (on leaving the session). */
+  silence(): void {
+    for (const key of [...this.voices.keys()]) this.noteOff(key);
+  }
+
+  private readyContext(): AudioContext | null {
+    return this.context && this.context.state !== "closed" ? this.context : null;
+  }
+
+  private createContext(): void {
+    const Context = audioContextClass();
+    if (!Context) return;
+    const context = new Context();
+    const master = context.createGain();
+    master.gain.value = 0.8;
+    const limiter = context.createDynamicsCompressor();
+    limiter.threshold.value = -10;
+    limiter.ratio.value = 12;
+    master.connect(limiter).connect(context.destination);
+    this.context = context;
+    this.output = master;
+  }
+
+  /** A soft electric-piano-like voice: triangle plus a quiet detuned saw through a low-pass. */
+  private startVoice(context: AudioContext, output: AudioNode, voiceKey: string, note: number, velocity: number): Voice {
+    const now = context.currentTime;
+    const frequency = noteFrequency(note);
+    const peak = PEAK_LEVEL * Math.max(0.05, velocity / 127);
+    const envelope = context.createGain();
+    envelope.gain.setValueAtTime(0.0001, now);
+    envelope.gain.exponentialRampToValueAtTime(peak, now + 0.008);
+    envelope.gain.exponentialRampToValueAtTime(peak * 0.45, now + 0.3);
+    envelope.gain.exponentialRampToValueAtTime(0.0001, now + NATURAL_DECAY_S);
+
+    const filter = context.createBiquadFilter();
+    filter.type = "lowpass";
+    filter.frequency.value = Math.min(frequency * 6, 9000);
+    filter.connect(envelope).connect(output);
+
+    const body = context.createOscillator();
+    body.type = "triangle";
+    body.frequency.value = frequency;
+    body.connect(filter);
+
+    const shimmer = context.createOscillator();
+    shimmer.type = "sawtooth";
+    shimmer.frequency.value = frequency;
+    shimmer.detune.value = 6;
+    const shimmerLevel = context.createGain();
+    shimmerLevel.gain.value = 0.25;
+    shimmer.connect(shimmerLevel).connect(filter);
+
+    const oscillators = [body, shimmer];
+    for (const oscillator of oscillators) {
+      oscillator.start(now);
+      oscillator.stop(now + NATURAL_DECAY_S + 0.1);
+    }
+    const voice = { oscillators, envelope };
+    body.onended = () => {
+      envelope.disconnect();
+      if (this.voices.get(voiceKey) === voice) this.voices.delete(voiceKey);
+    };
+    return voice;
+  }
+}
+
+/** The page's one synth (one AudioContext per page is the Web Audio recommendation). */
+export const synth = new Synth();
