@@ -2,6 +2,7 @@
 //! shutdown. `run` takes a bound listener and a shutdown future so tests can drive it directly.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,10 +21,13 @@ use tower_http::services::ServeDir;
 use crate::config::Config;
 use crate::handlers;
 use crate::metrics::Metrics;
-use crate::sessions::SessionManager;
+use crate::protocol::server;
+use crate::sessions::{SessionManager, Sweep};
 
 /// How long shutdown waits for connections to close before it stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
+/// How often rooms hear their members' latencies (when they changed).
+const LATENCY_REPORT_PERIOD: Duration = Duration::from_secs(2);
 
 /// State shared by every handler.
 pub struct AppState {
@@ -64,7 +68,8 @@ pub async fn run(
     }
     let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
-    let sweeper = tokio::spawn(sweep_empty_rooms(state.clone()));
+    let sweeper = tokio::spawn(sweep(state.clone(), io.clone()));
+    let latency = tokio::spawn(report_latency(state.clone(), io.clone()));
     // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.
     let listener = listener.tap_io(|tcp| {
         if let Err(err) = tcp.set_nodelay(true) {
@@ -78,7 +83,9 @@ pub async fn run(
         let _ = stopping_tx.send(true);
         io.close().await;
     };
-    let server = axum::serve(listener, router).with_graceful_shutdown(graceful);
+    // Connect info gives handlers the peer address (per-IP limits on room-code guessing).
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let result = tokio::select! {
         result = server => result,
         _ = async {
@@ -90,6 +97,7 @@ pub async fn run(
         }
     };
     sweeper.abort();
+    latency.abort();
     result
 }
 
@@ -101,16 +109,38 @@ async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
     )
 }
 
-/// Deletes rooms that stayed empty past the TTL, checking a few times per TTL.
-async fn sweep_empty_rooms(state: SharedState) {
-    let ttl = state.sessions.limits().empty_room_ttl;
-    let period = (ttl / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+/// Ends expired resume graces and deletes rooms that stayed empty past the TTL, a few times per
+/// grace period or TTL, whichever is shorter.
+async fn sweep(state: SharedState, io: SocketIo) {
+    let limits = state.sessions.limits();
+    let shortest = limits.empty_room_ttl.min(limits.resume_grace);
+    let period = (shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        for code in state.sessions.sweep_empty_rooms() {
-            tracing::info!(room = %code, "room deleted (empty past its TTL)");
+        for code in state.sessions.room_codes() {
+            match state.sessions.sweep_room(&code).await {
+                Sweep::Nothing => {}
+                Sweep::Deleted => tracing::info!(room = %code, "room deleted (empty past its TTL)"),
+                Sweep::Expired(delivery) => handlers::dispatch::deliver(&io, None, delivery).await,
+            }
+        }
+        state.sessions.prune_counters();
+    }
+}
+
+/// Every 2 s, each room whose members' round trips changed hears the new figures.
+async fn report_latency(state: SharedState, io: SocketIo) {
+    let mut interval = tokio::time::interval(LATENCY_REPORT_PERIOD);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        for report in state.sessions.latency_reports().await {
+            let room = report.room_code.clone();
+            if let Err(err) = io.to(room).emit(server::LATENCY, &report).await {
+                tracing::debug!(%err, "latency report not fully delivered");
+            }
         }
     }
 }

@@ -55,6 +55,30 @@ pub struct Config {
     #[arg(long, env = "JAM_EMPTY_ROOM_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub empty_room_ttl: Duration,
 
+    /// Room events kept per room for resuming clients.
+    #[arg(long, env = "JAM_REPLAY_BUFFER", default_value_t = 512)]
+    pub replay_buffer: usize,
+
+    /// How long a dropped participant's seat is held for a resume (e.g. `20s`).
+    #[arg(long, env = "JAM_RESUME_GRACE", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub resume_grace: Duration,
+
+    /// Events per second each connection may send (token bucket refill rate).
+    #[arg(long, env = "JAM_RATE_LIMIT", default_value_t = 60.0)]
+    pub rate_limit: f64,
+
+    /// Events a connection may send in a burst above the rate.
+    #[arg(long, env = "JAM_RATE_BURST", default_value_t = 120.0)]
+    pub rate_burst: f64,
+
+    /// Rooms one connection may create per minute.
+    #[arg(long, env = "JAM_MAX_CREATES_PER_MINUTE", default_value_t = 5)]
+    pub max_creates_per_minute: u32,
+
+    /// Wrong room codes one connection or one IP may try per minute before every join is refused.
+    #[arg(long, env = "JAM_MAX_CODE_MISSES_PER_MINUTE", default_value_t = 10)]
+    pub max_code_misses_per_minute: u32,
+
     /// Folder with the built web page, served at `/`; default `web/dist` when it exists.
     #[arg(long, env = "JAM_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
@@ -72,6 +96,12 @@ impl Config {
             max_rooms: self.max_rooms,
             max_event_bytes: self.max_event_bytes,
             empty_room_ttl: self.empty_room_ttl,
+            replay_buffer: self.replay_buffer,
+            resume_grace: self.resume_grace,
+            rate_limit: self.rate_limit,
+            rate_burst: self.rate_burst,
+            max_creates_per_minute: self.max_creates_per_minute,
+            max_code_misses_per_minute: self.max_code_misses_per_minute,
         }
     }
 
@@ -99,6 +129,12 @@ impl Config {
             max_event_bytes: 64 * 1024,
             max_payload: 1_000_000,
             empty_room_ttl: Duration::from_secs(600),
+            replay_buffer: 512,
+            resume_grace: Duration::from_secs(20),
+            rate_limit: 60.0,
+            rate_burst: 120.0,
+            max_creates_per_minute: 5,
+            max_code_misses_per_minute: 10,
             static_dir: None,
             log: None,
         }

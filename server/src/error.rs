@@ -15,12 +15,16 @@ pub enum ErrorCode {
     RoomFull,
     TooManyRooms,
     UnknownEvent,
+    Forbidden,
+    RoomLocked,
+    ResumeFailed,
+    RateLimited,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in wire order; used to render per-code metrics.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::InvalidPayload,
         ErrorCode::RoomNotFound,
         ErrorCode::NotInRoom,
@@ -29,6 +33,10 @@ impl ErrorCode {
         ErrorCode::RoomFull,
         ErrorCode::TooManyRooms,
         ErrorCode::UnknownEvent,
+        ErrorCode::Forbidden,
+        ErrorCode::RoomLocked,
+        ErrorCode::ResumeFailed,
+        ErrorCode::RateLimited,
         ErrorCode::Internal,
     ];
 
@@ -42,6 +50,10 @@ impl ErrorCode {
             ErrorCode::RoomFull => "room_full",
             ErrorCode::TooManyRooms => "too_many_rooms",
             ErrorCode::UnknownEvent => "unknown_event",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RoomLocked => "room_locked",
+            ErrorCode::ResumeFailed => "resume_failed",
+            ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
         }
     }
@@ -69,8 +81,18 @@ pub enum JamError {
     RoomFull { code: String, limit: usize },
     #[error("too many rooms: the limit is {0}")]
     TooManyRooms(usize),
+    #[error("too many new rooms: at most {0} a minute per connection")]
+    TooManyCreates(u32),
     #[error("unknown event {0:?}")]
     UnknownEvent(String),
+    #[error("only the host may {0}")]
+    Forbidden(&'static str),
+    #[error("room {0} is locked: the host has closed it to new participants")]
+    RoomLocked(String),
+    #[error("cannot resume: the token is unknown or has expired; join again")]
+    ResumeFailed,
+    #[error("slow down: {0}")]
+    RateLimited(&'static str),
     #[error("internal error")]
     Internal,
 }
@@ -84,8 +106,12 @@ impl JamError {
             JamError::NameInvalid => ErrorCode::NameInvalid,
             JamError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             JamError::RoomFull { .. } => ErrorCode::RoomFull,
-            JamError::TooManyRooms(_) => ErrorCode::TooManyRooms,
+            JamError::TooManyRooms(_) | JamError::TooManyCreates(_) => ErrorCode::TooManyRooms,
             JamError::UnknownEvent(_) => ErrorCode::UnknownEvent,
+            JamError::Forbidden(_) => ErrorCode::Forbidden,
+            JamError::RoomLocked(_) => ErrorCode::RoomLocked,
+            JamError::ResumeFailed => ErrorCode::ResumeFailed,
+            JamError::RateLimited(_) => ErrorCode::RateLimited,
             JamError::Internal => ErrorCode::Internal,
         }
     }

@@ -19,7 +19,7 @@ import {
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer(["--resume-grace", "1s"]);
 });
 afterAll(async () => {
   await server.stop();
@@ -114,11 +114,13 @@ describe.each(Object.entries(TRANSPORTS))("over %s", (_label, transport) => {
     const hog = await connectRaw(server.url, transport);
     const hogJoined = await hog.emitWithAck("session:join", { roomCode, user: { name: "Hog" } });
     const hogGone = new Promise<string>((r) => hog.once("disconnect", r));
+    const hogAway = next(receiver.service.onUserAway.bind(receiver.service));
     const hogLeft = next(receiver.service.onUserLeft.bind(receiver.service));
 
     hog.emit("event:broadcast", { roomCode, eventName: "hog", data: "x".repeat(1_100_000) });
     await hogGone;
-    expect(await hogLeft).toEqual({ userId: hogJoined.you.id, roomCode });
+    expect(await hogAway).toMatchObject({ userId: hogJoined.you.id, roomCode });
+    expect(await hogLeft).toMatchObject({ userId: hogJoined.you.id, roomCode, reason: "timeout" });
 
     const got = next(receiver.service.onEvent.bind(receiver.service));
     await sender.service.broadcastWithAck(roomCode, "still:here", 1);

@@ -1,55 +1,39 @@
-//! `event:broadcast {roomCode, eventName, data}` → the same event, with the server's `senderId`, to
-//! every other member of the room. The hot path: one decode, one membership check, one emit.
+//! `event:broadcast {roomCode, eventName, data}` → the same event, with the server's `senderId`,
+//! `seq` and `serverTime`, to every other member of the room. The hot path.
 
-use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::SocketIo;
 
-use super::{conn_id, reply};
+use super::dispatch;
+use super::responder::Responder;
 use crate::app::SharedState;
-use crate::protocol::{client, server, BroadcastAck, BroadcastEvent, BroadcastRequest};
+use crate::protocol::{client, BroadcastAck, BroadcastRequest};
+use socketioxide::extract::State;
 
 pub async fn handle(
     socket: SocketRef,
+    io: SocketIo,
     TryData(request): TryData<BroadcastRequest>,
     ack: AckSender,
     State(state): State<SharedState>,
 ) {
-    let request = match request {
-        Ok(request) => request,
-        Err(err) => {
-            let err = reply::invalid_payload(err);
-            return reply::error(&socket, ack, &state, client::EVENT_BROADCAST, &err);
-        }
+    let Some(r) = Responder::admit(socket, io, ack, state, client::EVENT_BROADCAST).await else {
+        return;
     };
-    let size = request.data.encoded_len();
-    let relay = match state.sessions.authorize_broadcast(
-        &conn_id(&socket),
-        &request.room_code,
-        &request.event_name,
-        size,
-    ) {
-        Ok(relay) => relay,
-        Err(err) => return reply::error(&socket, ack, &state, client::EVENT_BROADCAST, &err),
+    let Ok((r, request)) = r.decoded(request) else {
+        return;
     };
-    let event = BroadcastEvent {
-        event_name: request.event_name,
-        data: request.data,
-        sender_id: relay.sender_id,
-        room_code: relay.room_code,
+    let relayed = match r.state.sessions.broadcast(&r.conn, request).await {
+        Ok(relayed) => relayed,
+        Err(err) => return r.fail(err),
     };
-    if let Err(err) = socket
-        .to(event.room_code.clone())
-        .emit(server::EVENT_BROADCAST, &event)
-        .await
-    {
-        tracing::debug!(%err, "broadcast not fully delivered");
-    }
-    state.metrics.event_relayed(relay.recipients);
-    let recipients = u32::try_from(relay.recipients).unwrap_or(u32::MAX);
-    reply::ack_only(
-        ack,
-        &BroadcastAck {
-            room_code: event.room_code,
-            recipients,
-        },
-    );
+    let room_code = relayed.delivery.room_code.clone();
+    dispatch::deliver(&r.io, Some(&r.socket), relayed.delivery).await;
+    r.state.metrics.event_relayed(relayed.recipients);
+    let recipients = u32::try_from(relayed.recipients).unwrap_or(u32::MAX);
+    r.ack(&BroadcastAck {
+        room_code,
+        recipients,
+        seq: relayed.seq,
+    });
 }

@@ -1,37 +1,37 @@
-//! A connection going away, for any reason: it leaves every room and the others hear `user-left`.
+//! A connection going away. A goodbye (`disconnect()`) gives up its seats at once; a dropped
+//! transport holds them for a resume (`user-away`, then `user-left` when the grace ends).
 
 use socketioxide::extract::{SocketRef, State};
 use socketioxide::socket::DisconnectReason;
+use socketioxide::SocketIo;
 
-use super::conn_id;
-use crate::app::{AppState, SharedState};
-use crate::protocol::{server, UserLeft};
-use crate::sessions::Left;
+use super::{conn_id, dispatch};
+use crate::app::SharedState;
+use crate::sessions::Departure;
 
-pub async fn handle(socket: SocketRef, reason: DisconnectReason, State(state): State<SharedState>) {
+pub async fn handle(
+    socket: SocketRef,
+    io: SocketIo,
+    reason: DisconnectReason,
+    State(state): State<SharedState>,
+) {
     state.metrics.connection_closed();
     tracing::info!(sid = %socket.id, ?reason, "connection closed");
-    leave_all(&socket, &state).await;
-}
-
-/// Removes the connection from all its rooms and tells each room.
-pub async fn leave_all(socket: &SocketRef, state: &AppState) {
-    for left in state.sessions.disconnect(&conn_id(socket)) {
-        announce_left(socket, left).await;
+    let how = departure(reason);
+    let conn = conn_id(&socket);
+    for code in state.sessions.close_connection(&conn) {
+        if let Some(delivery) = state.sessions.depart(&conn, &code, how).await {
+            dispatch::deliver(&io, Some(&socket), delivery).await;
+        }
     }
 }
 
-/// Sends `session:user-left` to the room's other members.
-pub async fn announce_left(socket: &SocketRef, left: Left) {
-    let notice = UserLeft {
-        user_id: left.user_id,
-        room_code: left.room_code,
-    };
-    if let Err(err) = socket
-        .to(notice.room_code.clone())
-        .emit(server::USER_LEFT, &notice)
-        .await
-    {
-        tracing::debug!(%err, "user-left not fully delivered");
+fn departure(reason: DisconnectReason) -> Departure {
+    match reason {
+        DisconnectReason::ClientNSDisconnect | DisconnectReason::ClosingServer => {
+            Departure::Explicit
+        }
+        // Transport loss, ping timeout, bad packets, or a seat taken over by a resume elsewhere.
+        _ => Departure::Abrupt,
     }
 }

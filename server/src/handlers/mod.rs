@@ -1,22 +1,30 @@
-//! Socket.IO handlers, one module per client event. Each is thin: decode the payload, ask the
-//! SessionManager, emit what it says. All socketioxide specifics stay in this module and `app.rs`.
+//! Socket.IO handlers, one function per client event. Each is thin: pass the rate limit, decode the
+//! payload, ask the SessionManager, send what it says. All socketioxide specifics stay in this module
+//! and `app.rs`.
 
 mod broadcast;
-mod create;
+mod clock;
 mod disconnect;
-mod join;
-mod leave;
-mod reply;
+pub mod dispatch;
+mod host;
+mod optional_data;
+mod responder;
+mod session;
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use socketioxide::extract::{AckSender, Event, SocketRef, State};
+use axum::extract::ConnectInfo;
+use socketioxide::extract::{AckSender, Event, SocketRef};
+use socketioxide::SocketIo;
 
 use crate::app::SharedState;
 use crate::error::JamError;
 use crate::protocol::client;
 use crate::sessions::ConnId;
+use responder::Responder;
+use socketioxide::extract::State;
 
 /// Runs as connect middleware, before the client is told it is connected: socketioxide spawns the
 /// connect handler itself after sending the connect packet, so handlers registered there could miss
@@ -26,11 +34,24 @@ pub async fn register(
     State(state): State<SharedState>,
 ) -> Result<(), Infallible> {
     state.metrics.connection_opened();
-    tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), "connection open");
-    socket.on(client::SESSION_CREATE, create::handle);
-    socket.on(client::SESSION_JOIN, join::handle);
-    socket.on(client::SESSION_LEAVE, leave::handle);
+    let ip = socket
+        .req_parts()
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), ?ip, "connection open");
+    state.sessions.connections().open(&conn_id(&socket), ip);
+    socket.on(client::SESSION_CREATE, session::create);
+    socket.on(client::SESSION_JOIN, session::join);
+    socket.on(client::SESSION_RESUME, session::resume);
+    socket.on(client::SESSION_LEAVE, session::leave);
     socket.on(client::EVENT_BROADCAST, broadcast::handle);
+    socket.on(client::TRANSFER_HOST, host::transfer_host);
+    socket.on(client::UPDATE_SETTINGS, host::update_settings);
+    socket.on(client::KICK, host::kick);
+    socket.on(client::TRANSPORT_START, host::transport_start);
+    socket.on(client::TRANSPORT_STOP, host::transport_stop);
+    socket.on(client::CLOCK_PING, clock::ping);
     socket.on_fallback(unknown_event);
     socket.on_disconnect(disconnect::handle);
     Ok(())
@@ -42,18 +63,16 @@ pub async fn on_connect(_socket: SocketRef) {}
 /// Any event we do not know gets an error rather than silence, so client bugs show up.
 async fn unknown_event(
     socket: SocketRef,
+    io: SocketIo,
     Event(event): Event,
     ack: AckSender,
     State(state): State<SharedState>,
 ) {
+    let Some(r) = Responder::admit(socket, io, ack, state, "unknown").await else {
+        return;
+    };
     let shown: String = event.chars().take(64).collect();
-    reply::error(
-        &socket,
-        ack,
-        &state,
-        &shown,
-        &JamError::UnknownEvent(shown.clone()),
-    );
+    r.fail_for(&shown, JamError::UnknownEvent(shown.clone()));
 }
 
 /// The manager's opaque key for this connection.

@@ -36,6 +36,22 @@ pub fn new_participant_id() -> Result<String, JamError> {
     random_string(ID_ALPHABET, ID_LEN)
 }
 
+/// A resume token: 128 random bits as 32 hex characters.
+pub fn new_resume_token() -> Result<String, JamError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| JamError::Internal)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Compares secrets in time that depends only on their lengths, so a guesser learns nothing from timing.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Normalises what a user typed into a room code: trimmed and upper-cased, since codes are matched
 /// case-insensitively. `None` when it cannot be a code at all.
 pub fn normalize_room_code(input: &str) -> Option<String> {
@@ -97,6 +113,22 @@ mod tests {
             "0 is not in the alphabet"
         );
         assert_eq!(normalize_room_code("ÄBC234"), None);
+    }
+
+    #[test]
+    fn resume_tokens_are_128_bit_hex_and_compare_exactly() {
+        let token = new_resume_token().unwrap();
+        assert_eq!(token.len(), 32);
+        assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(token, new_resume_token().unwrap());
+        assert!(constant_time_eq(&token, &token.clone()));
+        assert!(!constant_time_eq(&token, &token[..31]));
+        let mut other = token.clone().into_bytes();
+        other[31] = if other[31] == b'0' { b'1' } else { b'0' };
+        assert!(!constant_time_eq(
+            &token,
+            std::str::from_utf8(&other).unwrap()
+        ));
     }
 
     #[test]

@@ -1,22 +1,37 @@
-//! The SessionManager: rooms, their participants and each connection's memberships. It knows nothing
-//! of sockets: callers pass an opaque connection id and get back plain data describing what happened,
-//! which the handlers turn into emits.
+//! The SessionManager: rooms, their participants and each connection's memberships and limits. It
+//! knows nothing of sockets: callers pass an opaque connection id and get back plain data saying what
+//! to send. Room-scoped results come as a [`Delivery`], which keeps the room locked until its events
+//! are sent, so every member receives them in `seq` order.
 
+pub mod clock;
 mod codes;
+mod connections;
+pub mod ratelimit;
+mod room;
+mod room_commands;
+pub mod settings;
 mod shards;
+pub mod transport;
 mod validate;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use crate::error::JamError;
-use crate::protocol::Participant;
+use clock::ServerClock;
+use connections::Connections;
+use settings::{Settings, SettingsPatch};
 use shards::Sharded;
 
 pub use codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
+pub use housekeeping::Sweep;
+pub use membership::{Departure, ResumeOutcome};
+pub use ratelimit::RateDecision;
+pub use room::{Resumed, Room, Sequenced};
 
 /// Opaque identity of one client connection (the handlers use the socket id).
 pub type ConnId = Arc<str>;
@@ -29,57 +44,37 @@ pub struct Limits {
     pub max_rooms: usize,
     pub max_event_bytes: usize,
     pub empty_room_ttl: Duration,
+    pub replay_buffer: usize,
+    pub resume_grace: Duration,
+    pub rate_limit: f64,
+    pub rate_burst: f64,
+    pub max_creates_per_minute: u32,
+    /// Wrong room codes per minute, per connection and per IP, before every join is refused.
+    pub max_code_misses_per_minute: u32,
 }
 
-struct Room {
-    /// In join order; small (≤ max_participants), so a Vec beats a map.
-    members: Vec<Participant>,
-    /// Set while the room has nobody in it; the sweeper deletes it once this is older than the TTL.
-    empty_since: Option<Instant>,
-}
+type RoomCell = Arc<AsyncMutex<Room>>;
 
-impl Room {
-    fn participants(&self) -> Vec<Participant> {
-        self.members.clone()
-    }
-}
-
-struct Membership {
-    room_code: String,
-    participant_id: String,
+/// Room events to send, with the room held locked until they are sent (drop it after sending).
+pub struct Delivery {
+    pub room_code: String,
+    pub events: Vec<Sequenced>,
+    room: OwnedMutexGuard<Room>,
 }
 
 /// Result of a successful join.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Joined {
-    pub room_code: String,
-    pub you: Participant,
-    pub participants: Vec<Participant>,
-    /// False when the connection was already in the room: no `user-joined` is due then.
+    pub session: crate::protocol::SessionJoined,
+    /// False when the connection was already in the room: nobody else is told again.
     pub newly_joined: bool,
+    pub delivery: Delivery,
 }
 
-/// A participant removed from a room: the others are owed a `user-left`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Left {
-    pub room_code: String,
-    pub user_id: String,
-}
-
-/// Permission to relay one event, with the server-assigned sender id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Relay {
-    pub room_code: String,
-    pub sender_id: String,
-    /// Members other than the sender at the time of the check.
-    pub recipients: usize,
-}
-
-/// Lock order, to stay deadlock-free: a connection's shard before a room's shard, never the reverse.
 pub struct SessionManager {
     limits: Limits,
-    rooms: Sharded<String, Room>,
-    conns: Sharded<ConnId, Vec<Membership>>,
+    clock: ServerClock,
+    rooms: Sharded<String, RoomCell>,
+    conns: Connections,
     room_count: AtomicUsize,
     participant_count: AtomicUsize,
 }
@@ -87,9 +82,10 @@ pub struct SessionManager {
 impl SessionManager {
     pub fn new(limits: Limits) -> Self {
         SessionManager {
+            conns: Connections::new(&limits),
             limits,
+            clock: ServerClock::new(),
             rooms: Sharded::default(),
-            conns: Sharded::default(),
             room_count: AtomicUsize::new(0),
             participant_count: AtomicUsize::new(0),
         }
@@ -107,11 +103,31 @@ impl SessionManager {
         self.participant_count.load(Ordering::Relaxed)
     }
 
+    /// Server time, ms since the UNIX epoch, from a monotonic clock.
+    pub fn now_ms(&self) -> f64 {
+        self.clock.now_ms()
+    }
+
+    pub fn connections(&self) -> &Connections {
+        &self.conns
+    }
+
     /// Creates an empty room with a fresh code, unique among live rooms.
-    pub fn create_room(&self) -> Result<String, JamError> {
+    pub fn create_room(
+        &self,
+        conn: &ConnId,
+        patch: Option<&SettingsPatch>,
+    ) -> Result<String, JamError> {
+        let server_max = u32::try_from(self.limits.max_participants).unwrap_or(u32::MAX);
+        let defaults = Settings::defaults(server_max);
+        let settings = match patch {
+            Some(patch) => defaults.with_patch(patch, server_max, 0)?,
+            None => defaults,
+        };
         if self.room_count() >= self.limits.max_rooms {
             return Err(JamError::TooManyRooms(self.limits.max_rooms));
         }
+        self.conns.record_create(conn, Instant::now())?;
         // 31^6 ≈ 887 million codes: a collision is rare, a long run of them means something is wrong.
         for _ in 0..32 {
             let code = codes::new_room_code()?;
@@ -119,175 +135,61 @@ impl SessionManager {
             if shard.contains_key(&code) {
                 continue;
             }
-            let room = Room {
-                members: Vec::new(),
-                empty_since: Some(Instant::now()),
-            };
-            shard.insert(code.clone(), room);
+            let room = Room::new(
+                code.clone(),
+                settings,
+                self.limits.replay_buffer,
+                Instant::now(),
+            );
+            shard.insert(code.clone(), Arc::new(AsyncMutex::new(room)));
             self.room_count.fetch_add(1, Ordering::Relaxed);
             return Ok(code);
         }
         Err(JamError::Internal)
     }
 
-    /// Adds the connection to a room under `name`; joining again returns the same identity.
-    pub fn join(&self, conn: &ConnId, room_code: &str, name: &str) -> Result<Joined, JamError> {
-        let name = validate::display_name(name)?;
-        let code = normalize_room_code(room_code)
-            .ok_or_else(|| JamError::RoomNotFound(shown(room_code)))?;
-        let mut conns = self.conns.lock(conn);
-        let memberships = conns.get(conn).map(Vec::as_slice).unwrap_or_default();
-        let existing = memberships.iter().find(|m| m.room_code == code);
-        if existing.is_none() && memberships.len() >= self.limits.max_rooms_per_socket {
-            return Err(JamError::TooManyRooms(self.limits.max_rooms_per_socket));
-        }
-        let mut rooms = self.rooms.lock(&code);
-        let room = rooms
-            .get_mut(&code)
-            .ok_or_else(|| JamError::RoomNotFound(code.clone()))?;
-        if let Some(membership) = existing {
-            let you = room
-                .members
-                .iter()
-                .find(|p| p.id == membership.participant_id)
-                .cloned()
-                .ok_or(JamError::Internal)?;
-            let participants = room.participants();
-            return Ok(Joined {
-                room_code: code,
-                you,
-                participants,
-                newly_joined: false,
-            });
-        }
-        if room.members.len() >= self.limits.max_participants {
-            return Err(JamError::RoomFull {
-                code,
-                limit: self.limits.max_participants,
-            });
-        }
-        let you = Participant {
-            id: codes::new_participant_id()?,
-            name,
-        };
-        room.members.push(you.clone());
-        room.empty_since = None;
-        let participants = room.participants();
-        drop(rooms);
-        let membership = Membership {
-            room_code: code.clone(),
-            participant_id: you.id.clone(),
-        };
-        conns.entry(conn.clone()).or_default().push(membership);
-        self.participant_count.fetch_add(1, Ordering::Relaxed);
-        Ok(Joined {
-            room_code: code,
-            you,
-            participants,
-            newly_joined: true,
-        })
-    }
-
-    /// Removes the connection from one room.
-    pub fn leave(&self, conn: &ConnId, room_code: &str) -> Result<Left, JamError> {
-        let code =
-            normalize_room_code(room_code).ok_or_else(|| JamError::NotInRoom(shown(room_code)))?;
-        let mut conns = self.conns.lock(conn);
-        let memberships = conns
-            .get_mut(conn)
-            .ok_or_else(|| JamError::NotInRoom(code.clone()))?;
-        let index = memberships
-            .iter()
-            .position(|m| m.room_code == code)
-            .ok_or_else(|| JamError::NotInRoom(code.clone()))?;
-        let membership = memberships.swap_remove(index);
-        if memberships.is_empty() {
-            conns.remove(conn);
-        }
-        Ok(self.remove_member(membership))
-    }
-
-    /// Removes the connection from every room it is in (it went away, for whatever reason).
-    pub fn disconnect(&self, conn: &ConnId) -> Vec<Left> {
-        let memberships = self.conns.lock(conn).remove(conn).unwrap_or_default();
-        memberships
-            .into_iter()
-            .map(|membership| self.remove_member(membership))
-            .collect()
-    }
-
-    fn remove_member(&self, membership: Membership) -> Left {
-        let mut rooms = self.rooms.lock(&membership.room_code);
-        if let Some(room) = rooms.get_mut(&membership.room_code) {
-            let before = room.members.len();
-            room.members.retain(|p| p.id != membership.participant_id);
-            if room.members.len() < before {
-                self.participant_count.fetch_sub(1, Ordering::Relaxed);
-            }
-            if room.members.is_empty() {
-                room.empty_since = Some(Instant::now());
-            }
-        }
-        Left {
-            room_code: membership.room_code,
-            user_id: membership.participant_id,
-        }
-    }
-
-    /// Checks that `conn` may relay this event to `room_code`, and says who it is from.
-    pub fn authorize_broadcast(
+    /// Locks the room `input` names; `missing` makes the error for a code no live room has.
+    async fn lock_room(
         &self,
-        conn: &ConnId,
-        room_code: &str,
-        event_name: &str,
-        data_len: usize,
-    ) -> Result<Relay, JamError> {
-        validate::event_name(event_name)?;
-        let size = event_name.len() + data_len;
-        if size > self.limits.max_event_bytes {
-            return Err(JamError::PayloadTooLarge {
-                size,
-                limit: self.limits.max_event_bytes,
-            });
+        input: &str,
+        missing: fn(String) -> JamError,
+    ) -> Result<OwnedMutexGuard<Room>, JamError> {
+        let code = normalize_room_code(input).ok_or_else(|| missing(shown(input)))?;
+        let cell = self.rooms.lock(&code).get(&code).cloned();
+        let room = cell.ok_or_else(|| missing(code))?.lock_owned().await;
+        if room.deleted {
+            return Err(missing(room.code.clone()));
         }
-        let code =
-            normalize_room_code(room_code).ok_or_else(|| JamError::NotInRoom(shown(room_code)))?;
-        let conns = self.conns.lock(conn);
-        let sender_id = conns
-            .get(conn)
-            .and_then(|ms| ms.iter().find(|m| m.room_code == code))
-            .map(|m| m.participant_id.clone())
-            .ok_or_else(|| JamError::NotInRoom(code.clone()))?;
-        let recipients = self
-            .rooms
-            .lock(&code)
-            .get(&code)
-            .map_or(0, |room| room.members.len().saturating_sub(1));
-        Ok(Relay {
-            room_code: code,
-            sender_id,
-            recipients,
-        })
+        Ok(room)
     }
 
-    /// Deletes rooms that have been empty for at least the TTL; returns their codes.
-    pub fn sweep_empty_rooms(&self) -> Vec<String> {
-        let now = Instant::now();
-        let ttl = self.limits.empty_room_ttl;
-        let mut deleted = Vec::new();
-        self.rooms.for_each_shard(|shard| {
-            shard.retain(|code, room| {
-                let expired = room.empty_since.is_some_and(|since| now >= since + ttl);
-                if expired {
-                    deleted.push(code.clone());
-                }
-                !expired
-            });
-        });
-        self.room_count.fetch_sub(deleted.len(), Ordering::Relaxed);
-        deleted
+    /// Runs `change` on the room and keeps the participant gauge in step with it.
+    fn tracked<R>(&self, room: &mut Room, change: impl FnOnce(&mut Room) -> R) -> R {
+        let before = room.len();
+        let result = change(room);
+        let after = room.len();
+        if after > before {
+            self.participant_count
+                .fetch_add(after - before, Ordering::Relaxed);
+        } else {
+            self.participant_count
+                .fetch_sub(before - after, Ordering::Relaxed);
+        }
+        result
+    }
+
+    fn deliver(room: OwnedMutexGuard<Room>, events: Vec<Sequenced>) -> Delivery {
+        Delivery {
+            room_code: room.code.clone(),
+            events,
+            room,
+        }
     }
 }
+
+mod commands;
+mod housekeeping;
+mod membership;
 
 /// Client input echoed in an error message, cut short so a huge string cannot bloat the reply.
 fn shown(input: &str) -> String {

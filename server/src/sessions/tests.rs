@@ -1,7 +1,9 @@
-//! SessionManager behaviour: codes, membership, limits and the empty-room TTL (on paused time).
+//! SessionManager behaviour across rooms and connections: codes, membership, limits, guessing,
+//! departures, and the timers (TTL, resume grace) on paused time.
 
 use super::*;
 use crate::error::ErrorCode;
+use crate::protocol::{BroadcastRequest, ResumeRequest};
 
 fn limits() -> Limits {
     Limits {
@@ -10,6 +12,12 @@ fn limits() -> Limits {
         max_rooms: 100,
         max_event_bytes: 100,
         empty_room_ttl: Duration::from_secs(600),
+        replay_buffer: 16,
+        resume_grace: Duration::from_secs(20),
+        rate_limit: 60.0,
+        rate_burst: 120.0,
+        max_creates_per_minute: 50,
+        max_code_misses_per_minute: 10,
     }
 }
 
@@ -17,211 +25,277 @@ fn conn(name: &str) -> ConnId {
     Arc::from(name)
 }
 
-#[test]
-fn created_rooms_have_distinct_well_formed_codes() {
+fn create(sessions: &SessionManager) -> String {
+    sessions.create_room(&conn("creator"), None).unwrap()
+}
+
+async fn join(sessions: &SessionManager, who: &str, code: &str) -> Result<Joined, JamError> {
+    sessions.join(&conn(who), code, who).await
+}
+
+#[tokio::test]
+async fn created_rooms_have_distinct_well_formed_codes_and_settings() {
     let sessions = SessionManager::new(limits());
-    let a = sessions.create_room().unwrap();
-    let b = sessions.create_room().unwrap();
+    let a = create(&sessions);
+    let patch = SettingsPatch {
+        bpm: Some(95.0),
+        ..Default::default()
+    };
+    let b = sessions.create_room(&conn("x"), Some(&patch)).unwrap();
     assert_ne!(a, b);
     assert_eq!(normalize_room_code(&a), Some(a.clone()));
     assert_eq!(sessions.room_count(), 2);
+    let joined = join(&sessions, "ann", &b).await.unwrap();
+    assert_eq!(joined.session.settings.bpm, 95.0);
+    assert_eq!(joined.session.transport.bpm, 95.0);
+    let bad = SettingsPatch {
+        bpm: Some(500.0),
+        ..Default::default()
+    };
+    let err = sessions.create_room(&conn("x"), Some(&bad)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidPayload);
 }
 
-#[test]
-fn join_lists_everyone_in_join_order_and_codes_ignore_case() {
+#[tokio::test]
+async fn join_lists_everyone_in_join_order_and_codes_ignore_case() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    let ann = sessions.join(&conn("a"), &code, " Ann ").unwrap();
+    let code = create(&sessions);
+    let ann = join(&sessions, "ann", &code).await.unwrap();
     assert!(ann.newly_joined);
-    assert_eq!(ann.you.name, "Ann");
-    let bob = sessions
-        .join(&conn("b"), &code.to_lowercase(), "Bob")
-        .unwrap();
-    assert_eq!(bob.room_code, code);
-    let names: Vec<_> = bob.participants.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Ann", "Bob"]);
-    assert_ne!(ann.you.id, bob.you.id);
+    assert_eq!(
+        ann.session.host_id.as_deref(),
+        Some(ann.session.you.id.as_str())
+    );
+    drop(ann.delivery);
+    let bob = join(&sessions, "bob", &code.to_lowercase()).await.unwrap();
+    assert_eq!(bob.session.room_code, code);
+    let names: Vec<_> = bob
+        .session
+        .participants
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["ann", "bob"]);
+    assert_eq!(bob.session.seq, 2, "two user-joined events so far");
     assert_eq!(sessions.participant_count(), 2);
 }
 
-#[test]
-fn joining_twice_returns_the_same_identity_without_a_new_member() {
+#[tokio::test]
+async fn joining_twice_returns_the_same_identity_without_events() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    let first = sessions.join(&conn("a"), &code, "Ann").unwrap();
-    let again = sessions.join(&conn("a"), &code, "Ann").unwrap();
+    let code = create(&sessions);
+    let first = join(&sessions, "ann", &code).await.unwrap();
+    drop(first.delivery);
+    let again = join(&sessions, "ann", &code).await.unwrap();
     assert!(!again.newly_joined);
-    assert_eq!(again.you, first.you);
-    assert_eq!(again.participants.len(), 1);
+    assert!(again.delivery.events.is_empty());
+    assert_eq!(again.session.you, first.session.you);
     assert_eq!(sessions.participant_count(), 1);
 }
 
-#[test]
-fn joining_unknown_or_malformed_codes_is_room_not_found() {
+#[tokio::test]
+async fn room_full_and_too_many_rooms_change_nothing() {
     let sessions = SessionManager::new(limits());
-    let err = sessions.join(&conn("a"), "ZZZZZZ", "Ann").unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RoomNotFound);
-    let err = sessions.join(&conn("a"), "nope", "Ann").unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RoomNotFound);
-}
-
-#[test]
-fn invalid_names_are_rejected_before_anything_changes() {
-    let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    let err = sessions.join(&conn("a"), &code, "").unwrap_err();
-    assert_eq!(err.code(), ErrorCode::NameInvalid);
-    assert_eq!(sessions.participant_count(), 0);
-}
-
-#[test]
-fn a_full_room_refuses_one_more() {
-    let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    for name in ["a", "b", "c"] {
-        sessions.join(&conn(name), &code, name).unwrap();
+    let code = create(&sessions);
+    for who in ["a", "b", "c"] {
+        join(&sessions, who, &code).await.unwrap();
     }
-    let err = sessions.join(&conn("d"), &code, "d").unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RoomFull);
-    assert_eq!(sessions.participant_count(), 3);
-}
-
-#[test]
-fn a_connection_may_be_in_a_limited_number_of_rooms() {
-    let sessions = SessionManager::new(limits());
-    let rooms: Vec<_> = (0..3).map(|_| sessions.create_room().unwrap()).collect();
-    sessions.join(&conn("a"), &rooms[0], "Ann").unwrap();
-    sessions.join(&conn("a"), &rooms[1], "Ann").unwrap();
-    let err = sessions.join(&conn("a"), &rooms[2], "Ann").unwrap_err();
+    assert_eq!(
+        join(&sessions, "d", &code).await.err().unwrap().code(),
+        ErrorCode::RoomFull
+    );
+    let rooms = [create(&sessions), create(&sessions), create(&sessions)];
+    join(&sessions, "z", &rooms[0]).await.unwrap();
+    join(&sessions, "z", &rooms[1]).await.unwrap();
+    let err = join(&sessions, "z", &rooms[2]).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::TooManyRooms);
-    // Re-joining a room it is already in is still fine at the limit.
-    assert!(sessions.join(&conn("a"), &rooms[1], "Ann").is_ok());
+    assert_eq!(sessions.participant_count(), 5);
 }
 
-#[test]
-fn the_server_wide_room_limit_holds() {
+#[tokio::test]
+async fn the_server_wide_room_limit_and_the_per_connection_create_limit_hold() {
     let sessions = SessionManager::new(Limits {
         max_rooms: 2,
         ..limits()
     });
-    sessions.create_room().unwrap();
-    sessions.create_room().unwrap();
-    assert_eq!(
-        sessions.create_room().unwrap_err().code(),
-        ErrorCode::TooManyRooms
+    create(&sessions);
+    create(&sessions);
+    let err = sessions.create_room(&conn("x"), None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooManyRooms);
+    let sessions = SessionManager::new(Limits {
+        max_creates_per_minute: 2,
+        ..limits()
+    });
+    sessions.create_room(&conn("x"), None).unwrap();
+    sessions.create_room(&conn("x"), None).unwrap();
+    let err = sessions.create_room(&conn("x"), None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooManyRooms);
+    assert!(
+        sessions.create_room(&conn("y"), None).is_ok(),
+        "the limit is per connection"
     );
 }
 
-#[test]
-fn leave_requires_membership_and_reports_the_participant() {
+#[tokio::test]
+async fn ten_wrong_codes_block_every_join_for_a_minute_even_a_right_one() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    assert_eq!(
-        sessions.leave(&conn("a"), &code).unwrap_err().code(),
-        ErrorCode::NotInRoom
-    );
-    let ann = sessions.join(&conn("a"), &code, "Ann").unwrap();
-    let left = sessions.leave(&conn("a"), &code).unwrap();
-    assert_eq!(
-        left,
-        Left {
-            room_code: code.clone(),
-            user_id: ann.you.id
-        }
-    );
-    assert_eq!(
-        sessions.leave(&conn("a"), &code).unwrap_err().code(),
-        ErrorCode::NotInRoom
-    );
-    assert_eq!(sessions.participant_count(), 0);
+    let code = create(&sessions);
+    for _ in 0..10 {
+        let err = join(&sessions, "guesser", "ZZZZZZ").await.err().unwrap();
+        assert_eq!(err.code(), ErrorCode::RoomNotFound);
+    }
+    let err = join(&sessions, "guesser", &code).await.err().unwrap();
+    assert_eq!(err.code(), ErrorCode::RateLimited);
+    assert!(join(&sessions, "someone-else", &code).await.is_ok());
 }
 
-#[test]
-fn only_members_may_broadcast_and_the_sender_id_is_the_servers() {
+#[tokio::test]
+async fn leave_requires_membership() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    let err = sessions
-        .authorize_broadcast(&conn("a"), &code, "note:on", 10)
-        .unwrap_err();
+    let code = create(&sessions);
+    let err = sessions.leave(&conn("a"), &code).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::NotInRoom);
-    let ann = sessions.join(&conn("a"), &code, "Ann").unwrap();
-    sessions.join(&conn("b"), &code, "Bob").unwrap();
-    let relay = sessions
-        .authorize_broadcast(&conn("a"), &code, "note:on", 10)
+    join(&sessions, "a", &code).await.unwrap();
+    let delivery = sessions.leave(&conn("a"), &code).await.unwrap();
+    assert_eq!(delivery.events.len(), 1);
+    drop(delivery);
+    assert_eq!(sessions.participant_count(), 0);
+    let err = sessions.leave(&conn("a"), &code).await.err().unwrap();
+    assert_eq!(err.code(), ErrorCode::NotInRoom);
+}
+
+#[tokio::test]
+async fn broadcast_checks_event_name_size_and_membership() {
+    let sessions = SessionManager::new(limits());
+    let code = create(&sessions);
+    let request = |name: &str, len: usize| BroadcastRequest {
+        room_code: code.clone(),
+        event_name: name.into(),
+        data: crate::relay_value::RelayValue::String("x".repeat(len)),
+    };
+    let err = sessions
+        .broadcast(&conn("a"), request("x", 1))
+        .await
+        .err()
         .unwrap();
-    assert_eq!(relay.sender_id, ann.you.id);
-    assert_eq!(relay.recipients, 1);
+    assert_eq!(err.code(), ErrorCode::NotInRoom);
+    join(&sessions, "a", &code).await.unwrap();
+    join(&sessions, "b", &code).await.unwrap();
+    let err = sessions
+        .broadcast(&conn("a"), request("no spaces", 1))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::InvalidPayload);
+    let err = sessions
+        .broadcast(&conn("a"), request("x", 98))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::PayloadTooLarge);
+    let relayed = sessions
+        .broadcast(&conn("a"), request("x", 97))
+        .await
+        .unwrap();
+    assert_eq!(relayed.recipients, 1);
+    assert_eq!(relayed.seq, 3);
 }
 
-#[test]
-fn broadcast_checks_event_name_and_size() {
+#[tokio::test]
+async fn an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
-    sessions.join(&conn("a"), &code, "Ann").unwrap();
-    let bad_name = sessions.authorize_broadcast(&conn("a"), &code, "no spaces", 1);
-    assert_eq!(bad_name.unwrap_err().code(), ErrorCode::InvalidPayload);
-    let too_big = sessions.authorize_broadcast(&conn("a"), &code, "x", 100);
-    assert_eq!(too_big.unwrap_err().code(), ErrorCode::PayloadTooLarge);
-    assert!(sessions
-        .authorize_broadcast(&conn("a"), &code, "x", 99)
-        .is_ok());
-}
-
-#[test]
-fn disconnect_leaves_every_room() {
-    let sessions = SessionManager::new(limits());
-    let one = sessions.create_room().unwrap();
-    let two = sessions.create_room().unwrap();
-    sessions.join(&conn("a"), &one, "Ann").unwrap();
-    sessions.join(&conn("a"), &two, "Ann").unwrap();
-    sessions.join(&conn("b"), &two, "Bob").unwrap();
-    let mut left: Vec<_> = sessions
-        .disconnect(&conn("a"))
-        .into_iter()
-        .map(|l| l.room_code)
-        .collect();
-    left.sort();
-    let mut expected = vec![one, two.clone()];
-    expected.sort();
-    assert_eq!(left, expected);
+    let code = create(&sessions);
+    join(&sessions, "a", &code).await.unwrap();
+    join(&sessions, "b", &code).await.unwrap();
+    assert_eq!(sessions.close_connection(&conn("a")), vec![code.clone()]);
+    let away = sessions
+        .depart(&conn("a"), &code, Departure::Abrupt)
+        .await
+        .unwrap();
+    assert_eq!(away.events[0].event.name(), "session:user-away");
+    drop(away);
+    assert_eq!(sessions.participant_count(), 2, "the seat is held");
+    sessions.close_connection(&conn("b"));
+    let left = sessions
+        .depart(&conn("b"), &code, Departure::Explicit)
+        .await
+        .unwrap();
+    let names: Vec<_> = left.events.iter().map(|e| e.event.name()).collect();
+    assert_eq!(names, ["session:user-left"], "the away host keeps the role");
+    drop(left);
     assert_eq!(sessions.participant_count(), 1);
-    assert!(sessions.disconnect(&conn("a")).is_empty());
-    let still = sessions.join(&conn("b"), &two, "Bob").unwrap();
-    assert_eq!(still.participants.len(), 1);
+}
+
+#[tokio::test]
+async fn resume_moves_the_seat_to_the_new_connection() {
+    let sessions = SessionManager::new(limits());
+    let code = create(&sessions);
+    let ann = join(&sessions, "a", &code).await.unwrap();
+    drop(ann.delivery);
+    sessions.close_connection(&conn("a"));
+    drop(sessions.depart(&conn("a"), &code, Departure::Abrupt).await);
+    let request = ResumeRequest {
+        room_code: code.clone(),
+        resume_token: ann.session.you.resume_token.clone(),
+        last_seq: ann.session.seq,
+    };
+    let outcome = sessions.resume(&conn("a2"), &request).await.unwrap();
+    assert_eq!(outcome.resumed.session.you.id, ann.session.you.id);
+    assert_eq!(outcome.resumed.missed.len(), 1, "its own user-away");
+    drop(outcome.delivery);
+    assert_eq!(
+        sessions.connections().rooms_of(&conn("a2")),
+        vec![code.clone()]
+    );
+    let err = sessions.resume(&conn("a3"), &request).await.err().unwrap();
+    assert_eq!(err.code(), ErrorCode::ResumeFailed);
+    assert!(sessions.connections().rooms_of(&conn("a3")).is_empty());
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_room_is_deleted_after_the_ttl_and_not_before() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
+    let code = create(&sessions);
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(sessions.sweep_empty_rooms().is_empty());
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert_eq!(sessions.sweep_empty_rooms(), vec![code.clone()]);
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Deleted));
     assert_eq!(sessions.room_count(), 0);
-    let err = sessions.join(&conn("a"), &code, "Ann").unwrap_err();
+    let err = join(&sessions, "a", &code).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::RoomNotFound);
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_occupied_room_lives_and_the_ttl_restarts_when_it_empties() {
     let sessions = SessionManager::new(limits());
-    let code = sessions.create_room().unwrap();
+    let code = create(&sessions);
     tokio::time::advance(Duration::from_secs(500)).await;
-    sessions.join(&conn("a"), &code, "Ann").unwrap();
+    join(&sessions, "a", &code).await.unwrap();
     tokio::time::advance(Duration::from_secs(3600)).await;
-    assert!(
-        sessions.sweep_empty_rooms().is_empty(),
-        "occupied rooms never expire"
-    );
-    sessions.leave(&conn("a"), &code).unwrap();
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    drop(sessions.leave(&conn("a"), &code).await.unwrap());
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(
-        sessions.sweep_empty_rooms().is_empty(),
-        "a creator who refreshes gets the room back"
-    );
-    sessions.join(&conn("a2"), &code, "Ann").unwrap();
-    sessions.leave(&conn("a2"), &code).unwrap();
-    tokio::time::advance(Duration::from_secs(600)).await;
-    assert_eq!(sessions.sweep_empty_rooms(), vec![code]);
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Deleted));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_away_participant_leaves_when_the_grace_ends() {
+    let sessions = SessionManager::new(limits());
+    let code = create(&sessions);
+    join(&sessions, "a", &code).await.unwrap();
+    join(&sessions, "b", &code).await.unwrap();
+    sessions.close_connection(&conn("a"));
+    drop(sessions.depart(&conn("a"), &code, Departure::Abrupt).await);
+    tokio::time::advance(Duration::from_secs(19)).await;
+    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    tokio::time::advance(Duration::from_secs(1)).await;
+    let Sweep::Expired(delivery) = sessions.sweep_room(&code).await else {
+        panic!("the grace is over");
+    };
+    let names: Vec<_> = delivery.events.iter().map(|e| e.event.name()).collect();
+    assert_eq!(names, ["session:user-left", "session:host-changed"]);
+    drop(delivery);
+    assert_eq!(sessions.participant_count(), 1);
 }

@@ -2,6 +2,10 @@
  * socketService: everything the app says to the Jam Session server goes through here (the seed's
  * client-side service). It wraps the official socket.io-client; payload types are generated from the
  * server's Rust types (../types/protocol.ts), so the two cannot drift apart.
+ *
+ * Beyond requests and subscriptions it keeps a session alive across network blips: after an abrupt
+ * drop it resumes each room with its token, delivers the missed events in order exactly once (by
+ * `seq`), and falls back to a fresh join when the seat is gone. It also keeps a shared clock.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import {
@@ -9,17 +13,21 @@ import {
   ServerEvents,
   type AckError,
   type BroadcastAck,
-  type BroadcastEvent,
+  type ClockPong,
+  type CommandAck,
   type ErrorCode,
   type ErrorPayload,
   type LeaveAck,
   type SessionCreated,
   type SessionJoined,
-  type UserJoined,
-  type UserLeft,
+  type SessionResumed,
+  type SettingsPatch,
 } from "../types/protocol";
+import { bestEstimate, estimateFrom, localNow, type ClockEstimate } from "./clockSync";
+import { RoomTracker } from "./roomTracker";
+import { ROOM_EVENTS, Subscriptions, type Handler, type Listeners, type RoomEventKind } from "./subscriptions";
 
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+export type { ConnectionState } from "./subscriptions";
 export type Unsubscribe = () => void;
 export type ConnectOptions = Partial<ManagerOptions & SocketOptions>;
 
@@ -36,37 +44,24 @@ export class JamServiceError extends Error {
   }
 }
 
-/** The events a subscriber can listen to, with their payloads. */
-interface Listeners {
-  sessionJoined: SessionJoined;
-  userJoined: UserJoined;
-  userLeft: UserLeft;
-  event: BroadcastEvent;
-  error: ErrorPayload;
-  connectionState: ConnectionState;
-}
-
-type Handler<T> = (payload: T) => void;
-
 const DEFAULT_TIMEOUT_MS = 10_000;
+const CLOCK_SAMPLES = 5;
+const CLOCK_RESYNC_MS = 30_000;
 
 function isAckError(reply: unknown): reply is AckError {
   return typeof reply === "object" && reply !== null && "error" in reply;
 }
 
-export class SocketService {
+export class SocketService extends Subscriptions {
   private socket: Socket | null = null;
-  private state: ConnectionState = "offline";
-  private readonly handlers: { [K in keyof Listeners]: Set<Handler<Listeners[K]>> } = {
-    sessionJoined: new Set(),
-    userJoined: new Set(),
-    userLeft: new Set(),
-    event: new Set(),
-    error: new Set(),
-    connectionState: new Set(),
-  };
+  private readonly rooms = new RoomTracker();
+  private clock: ClockEstimate | null = null;
+  private lastRtt: number | undefined;
+  private resyncTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
+  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
+    super();
+  }
 
   /**
    * Connects to the server at `url` (polling, then upgraded to websocket, unless `options` say
@@ -85,8 +80,10 @@ export class SocketService {
     });
   }
 
-  /** Closes the connection; the server removes us from every room at once. */
+  /** Closes the connection; the server gives up our seats at once (no resume). */
   disconnect(): void {
+    this.stopClockResync();
+    this.rooms.forgetAll();
     if (!this.socket) return;
     this.socket.removeAllListeners();
     this.socket.io.removeAllListeners();
@@ -95,27 +92,32 @@ export class SocketService {
     this.setState("offline");
   }
 
-  get connectionState(): ConnectionState {
-    return this.state;
-  }
-
   /** The underlying socket.io-client socket, for diagnostics; null when not connected. */
   get rawSocket(): Socket | null {
     return this.socket;
   }
 
-  /** Creates a room; resolves with its code. The creator still has to join it. */
-  createSession(): Promise<SessionCreated> {
-    return this.request<SessionCreated>(ClientEvents.SESSION_CREATE);
+  /** Creates a room (with optional settings); resolves with its code. The creator joins separately. */
+  createSession(settings?: SettingsPatch): Promise<SessionCreated> {
+    return settings === undefined
+      ? this.request<SessionCreated>(ClientEvents.SESSION_CREATE)
+      : this.request<SessionCreated>(ClientEvents.SESSION_CREATE, { settings });
   }
 
-  /** Joins a room under a display name; resolves with everyone in it and our own id. */
+  /** Joins a room under a display name; resolves with everyone in it and our own identity. */
   joinSession(roomCode: string, name: string): Promise<SessionJoined> {
     return this.request<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user: { name } });
   }
 
-  leaveSession(roomCode: string): Promise<LeaveAck> {
-    return this.request<LeaveAck>(ClientEvents.SESSION_LEAVE, { roomCode });
+  /** Re-attaches to a seat after a drop (done by itself; public for tools and tests). */
+  resumeSession(roomCode: string, resumeToken: string, lastSeq: number): Promise<SessionResumed> {
+    return this.request<SessionResumed>(ClientEvents.SESSION_RESUME, { roomCode, resumeToken, lastSeq });
+  }
+
+  async leaveSession(roomCode: string): Promise<LeaveAck> {
+    const ack = await this.request<LeaveAck>(ClientEvents.SESSION_LEAVE, { roomCode });
+    this.rooms.forget(ack.roomCode);
+    return ack;
   }
 
   /**
@@ -135,63 +137,131 @@ export class SocketService {
     return this.request<BroadcastAck>(ClientEvents.EVENT_BROADCAST, { roomCode, eventName, data });
   }
 
-  onSessionJoined(handler: Handler<SessionJoined>): Unsubscribe {
-    return this.subscribe("sessionJoined", handler);
+  /** Host only: hands the host role to another participant. */
+  transferHost(roomCode: string, userId: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.TRANSFER_HOST, { roomCode, userId });
   }
 
-  onUserJoined(handler: Handler<UserJoined>): Unsubscribe {
-    return this.subscribe("userJoined", handler);
+  /** Host only: changes some of the room's settings (all or nothing). */
+  updateSettings(roomCode: string, settings: SettingsPatch): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.UPDATE_SETTINGS, { roomCode, settings });
   }
 
-  onUserLeft(handler: Handler<UserLeft>): Unsubscribe {
-    return this.subscribe("userLeft", handler);
+  /** Host only: removes a participant from the room. */
+  kick(roomCode: string, userId: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.KICK, { roomCode, userId });
   }
 
-  /** Events relayed from other participants. */
-  onEvent(handler: Handler<BroadcastEvent>): Unsubscribe {
-    return this.subscribe("event", handler);
+  /** Host only: starts the transport at server time `at` (default: in 200 ms) from `startBeat`. */
+  startTransport(roomCode: string, options: { at?: number; startBeat?: number } = {}): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.TRANSPORT_START, { roomCode, ...options });
   }
 
-  onError(handler: Handler<ErrorPayload>): Unsubscribe {
-    return this.subscribe("error", handler);
+  stopTransport(roomCode: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.TRANSPORT_STOP, { roomCode });
   }
 
-  onConnectionState(handler: Handler<ConnectionState>): Unsubscribe {
-    return this.subscribe("connectionState", handler);
-  }
-
-  private subscribe<K extends keyof Listeners>(kind: K, handler: Handler<Listeners[K]>): Unsubscribe {
-    const set = this.handlers[kind] as Set<Handler<Listeners[K]>>;
-    set.add(handler);
-    return () => {
-      set.delete(handler);
-    };
-  }
-
-  private notify<K extends keyof Listeners>(kind: K, payload: Listeners[K]): void {
-    for (const handler of [...this.handlers[kind]] as Handler<Listeners[K]>[]) {
-      handler(payload);
+  /**
+   * Measures the offset to the server's clock (several pings, keeping the one with the smallest
+   * round trip), then keeps it fresh in the background.
+   */
+  async syncClock(samples = CLOCK_SAMPLES): Promise<ClockEstimate> {
+    const estimates: ClockEstimate[] = [];
+    for (let i = 0; i < samples; i++) {
+      const t0 = localNow();
+      const pong = await this.request<ClockPong>(ClientEvents.CLOCK_PING, { t0, rttMs: this.lastRtt });
+      const estimate = estimateFrom(pong, localNow());
+      this.lastRtt = estimate.rtt;
+      estimates.push(estimate);
     }
+    const best = bestEstimate(estimates);
+    if (best) this.clock = best;
+    this.startClockResync();
+    return this.clock ?? { offset: 0, rtt: 0 };
   }
 
-  private setState(state: ConnectionState): void {
-    if (this.state === state) return;
-    this.state = state;
-    this.notify("connectionState", state);
+  /** The server's time now, in ms since the epoch (local time until the clock is synced). */
+  serverNow(): number {
+    return localNow() + (this.clock?.offset ?? 0);
+  }
+
+  /** The latest clock estimate, if synced. */
+  get clockEstimate(): ClockEstimate | null {
+    return this.clock;
+  }
+
+  private startClockResync(): void {
+    if (this.resyncTimer) return;
+    this.resyncTimer = setInterval(() => {
+      if (this.socket?.connected) this.syncClock().catch(() => undefined);
+    }, CLOCK_RESYNC_MS);
+  }
+
+  private stopClockResync(): void {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.resyncTimer = null;
   }
 
   private forwardServerEvents(socket: Socket): void {
-    socket.on(ServerEvents.SESSION_JOINED, (p: SessionJoined) => this.notify("sessionJoined", p));
-    socket.on(ServerEvents.USER_JOINED, (p: UserJoined) => this.notify("userJoined", p));
-    socket.on(ServerEvents.USER_LEFT, (p: UserLeft) => this.notify("userLeft", p));
-    socket.on(ServerEvents.EVENT_BROADCAST, (p: BroadcastEvent) => this.notify("event", p));
+    // Rooms are tracked from the reply events, which arrive before the acks and before any room event.
+    socket.on(ServerEvents.SESSION_JOINED, (p: SessionJoined) => {
+      this.rooms.enter(p);
+      this.notify("sessionJoined", p);
+    });
+    socket.on(ServerEvents.SESSION_RESUMED, (p: SessionResumed) => {
+      for (const missed of p.missed) this.deliverMissed(missed.event, missed.data);
+      this.rooms.enter(p);
+      this.notify("sessionResumed", p);
+    });
+    for (const [event, kind] of Object.entries(ROOM_EVENTS) as [string, RoomEventKind][]) {
+      socket.on(event, (payload: Listeners[RoomEventKind]) => this.onRoomEvent(kind, payload));
+    }
+    socket.on(ServerEvents.LATENCY, (p) => this.notify("latency", p));
+    socket.on(ServerEvents.KICKED, (p: { roomCode: string }) => {
+      this.rooms.forget(p.roomCode);
+      this.notify("kicked", p);
+    });
     socket.on(ServerEvents.ERROR, (p: ErrorPayload) => this.notify("error", p));
-    socket.on("connect", () => this.setState("connected"));
-    socket.on("disconnect", () => {
+    socket.on("connect", () => this.onConnected());
+    socket.on("disconnect", (reason) => {
+      if (reason === "io server disconnect") this.rooms.forgetAll();
       this.setState(socket.active ? "reconnecting" : "offline");
     });
     socket.io.on("reconnect_attempt", () => this.setState("reconnecting"));
     socket.io.on("reconnect_failed", () => this.setState("offline"));
+  }
+
+  /** Delivers a room event once: replayed and live copies share a seq. */
+  private onRoomEvent<K extends RoomEventKind>(kind: K, payload: Listeners[K]): void {
+    if (!this.rooms.accept(payload.roomCode, payload.seq)) return;
+    const mine = this.rooms.get(payload.roomCode)?.participantId;
+    if (kind === "userLeft" && mine && (payload as Listeners["userLeft"]).userId === mine) {
+      this.rooms.forget(payload.roomCode);
+    }
+    this.notify(kind, payload);
+  }
+
+  /** (Re)connected: resume every room we were in before the drop. */
+  private onConnected(): void {
+    this.setState("connected");
+    for (const room of this.rooms.all()) void this.resumeRoom(room.roomCode);
+  }
+
+  private async resumeRoom(roomCode: string): Promise<void> {
+    const room = this.rooms.get(roomCode);
+    if (!room) return;
+    try {
+      await this.resumeSession(roomCode, room.resumeToken, room.lastSeq);
+    } catch (err) {
+      if (!(err instanceof JamServiceError) || err.code !== "resume_failed") return;
+      this.rooms.forget(roomCode);
+      await this.joinSession(roomCode, room.name).catch(() => undefined);
+    }
+  }
+
+  private deliverMissed(event: string, data: unknown): void {
+    const kind = ROOM_EVENTS[event as keyof typeof ROOM_EVENTS];
+    if (kind) this.onRoomEvent(kind, data as Listeners[typeof kind]);
   }
 
   private requireSocket(event: string): Socket {
@@ -215,6 +285,8 @@ export class SocketService {
     return reply;
   }
 }
+
+export type { Handler, Listeners };
 
 /** The app's shared instance (the seed's singleton module). Tests create their own instances. */
 export const socketService = new SocketService();

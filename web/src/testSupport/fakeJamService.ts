@@ -27,6 +27,7 @@ export class FakeJamService implements JamService {
   /** Join refusals by room code, e.g. { ZZZZZZ: "room_not_found" }. */
   refusals: Record<string, ErrorCode> = {};
   private joins = 0;
+  private seq = 0;
   private readonly listeners: Listeners = {
     sessionJoined: new Set(),
     userJoined: new Set(),
@@ -66,7 +67,8 @@ export class FakeJamService implements JamService {
 
   /** The server telling us someone else played. */
   relay(senderId: string, eventName: string, data: unknown): void {
-    this.emit("event", { eventName, data, senderId, roomCode: FAKE_ROOM });
+    this.seq += 1;
+    this.emit("event", { eventName, data, senderId, roomCode: FAKE_ROOM, seq: this.seq, serverTime: Date.now() });
   }
 
   private listen<K extends keyof Events>(kind: K, handler: (payload: Events[K]) => void): Unsubscribe {
@@ -83,8 +85,17 @@ export class FakeJamService implements JamService {
       this.emit("error", error);
       throw new JamServiceError(error);
     }
-    const me = { id: FakeJamService.idForJoin(++this.joins), name: name.trim() };
-    const payload = { roomCode: FAKE_ROOM, participants: [...this.others, me], you: { id: me.id } };
+    const me = { id: FakeJamService.idForJoin(++this.joins), name: name.trim(), away: false };
+    const payload: SessionJoined = {
+      roomCode: FAKE_ROOM,
+      participants: [...this.others, me],
+      you: { id: me.id, resumeToken: `token-${me.id}` },
+      hostId: this.others[0]?.id ?? me.id,
+      settings: { bpm: 120, beatsPerBar: 4, beatUnit: 4, key: null, locked: false, maxParticipants: 16 },
+      transport: { playing: false, bpm: 120, startedAt: 0, startBeat: 0 },
+      seq: ++this.seq,
+      serverTime: Date.now(),
+    };
     this.emit("sessionJoined", payload);
     return payload;
   }

@@ -1,11 +1,27 @@
-// Generated from server/src/protocol.rs by ts-rs. Do not edit by hand:
+// Generated from server/src/protocol by ts-rs. Do not edit by hand:
 // run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types` after changing the Rust types.
 
-export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "internal";
+export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "internal";
 
-export type Participant = { id: string, name: string, };
+export type Settings = { bpm: number, beatsPerBar: number, beatUnit: number, key: string | null, locked: boolean, maxParticipants: number, };
+
+export type SettingsPatch = { bpm?: number, beatsPerBar?: number, beatUnit?: number, key?: string | null, locked?: boolean, maxParticipants?: number, };
+
+export type Transport = { playing: boolean, bpm: number, 
+/**
+ * Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
+ */
+startedAt: number, startBeat: number, };
+
+export type Participant = { id: string, name: string, 
+/**
+ * True while the connection is lost and the seat is held for a resume.
+ */
+away: boolean, };
 
 export type UserInfo = { name: string, };
+
+export type CreateRequest = { settings?: SettingsPatch, };
 
 export type JoinRequest = { roomCode: string, user: UserInfo, };
 
@@ -17,25 +33,103 @@ export type BroadcastRequest = { roomCode: string, eventName: string,
  */
 data: unknown, };
 
+export type ParticipantRequest = { roomCode: string, userId: string, };
+
+export type UpdateSettingsRequest = { roomCode: string, settings: SettingsPatch, };
+
+export type ClockPing = { t0: number, rttMs?: number, };
+
+export type TransportStartRequest = { roomCode: string, 
+/**
+ * Server time to start at; default now + 200 ms.
+ */
+at?: number, startBeat?: number, };
+
+export type ResumeRequest = { roomCode: string, resumeToken: string, 
+/**
+ * The last room `seq` the client saw; events after it are replayed.
+ */
+lastSeq: number, };
+
 export type SessionCreated = { roomCode: string, };
 
-export type You = { id: string, };
+export type You = { id: string, resumeToken: string, };
 
 export type SessionJoined = { roomCode: string, 
 /**
  * Everyone in the room, the joiner included, in join order.
  */
-participants: Array<Participant>, you: You, };
+participants: Array<Participant>, you: You, hostId: string | null, settings: Settings, transport: Transport, 
+/**
+ * The room's latest seq: the client's `lastSeq` starts here.
+ */
+seq: number, serverTime: number, };
 
-export type UserJoined = { user: Participant, roomCode: string, };
+export type MissedEvent = { event: string, data: unknown, };
 
-export type UserLeft = { userId: string, roomCode: string, };
+export type SessionResumed = { missed: Array<MissedEvent>, 
+/**
+ * True when the replay buffer no longer held everything missed.
+ */
+gap: boolean, roomCode: string, 
+/**
+ * Everyone in the room, the joiner included, in join order.
+ */
+participants: Array<Participant>, you: You, hostId: string | null, settings: Settings, transport: Transport, 
+/**
+ * The room's latest seq: the client's `lastSeq` starts here.
+ */
+seq: number, serverTime: number, };
 
-export type BroadcastEvent = { eventName: string, data: unknown, senderId: string, roomCode: string, };
+export type UserJoined = { user: Participant, roomCode: string, seq: number, };
+
+export type LeaveReason = "left" | "timeout" | "kicked" | "rate_limited";
+
+export type UserLeft = { userId: string, roomCode: string, seq: number, reason: LeaveReason, };
+
+export type UserPresence = { userId: string, roomCode: string, seq: number, };
+
+export type HostChanged = { hostId: string, roomCode: string, seq: number, };
+
+export type SettingsChanged = { settings: Settings, 
+/**
+ * The participant who changed them.
+ */
+by: string, roomCode: string, seq: number, };
+
+export type TransportState = { roomCode: string, seq: number, playing: boolean, bpm: number, 
+/**
+ * Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
+ */
+startedAt: number, startBeat: number, };
+
+export type BroadcastEvent = { eventName: string, data: unknown, senderId: string, roomCode: string, seq: number, 
+/**
+ * Server time when it was relayed.
+ */
+serverTime: number, };
+
+export type SessionKicked = { roomCode: string, };
+
+export type ParticipantLatency = { id: string, rttMs: number, };
+
+export type LatencyReport = { roomCode: string, participants: Array<ParticipantLatency>, };
+
+export type ClockPong = { t0: number, t1: number, t2: number, };
 
 export type LeaveAck = { roomCode: string, };
 
-export type BroadcastAck = { roomCode: string, recipients: number, };
+export type BroadcastAck = { roomCode: string, 
+/**
+ * How many other members it was sent to.
+ */
+recipients: number, 
+/**
+ * The seq the server gave it.
+ */
+seq: number, };
+
+export type CommandAck = { roomCode: string, seq: number, };
 
 export type ErrorPayload = { message: string, code: ErrorCode, event: string, };
 
@@ -47,14 +141,30 @@ export const ClientEvents = {
   SESSION_JOIN: "session:join",
   SESSION_LEAVE: "session:leave",
   EVENT_BROADCAST: "event:broadcast",
+  SESSION_RESUME: "session:resume",
+  TRANSFER_HOST: "session:transfer-host",
+  UPDATE_SETTINGS: "session:update-settings",
+  KICK: "session:kick",
+  CLOCK_PING: "clock:ping",
+  TRANSPORT_START: "transport:start",
+  TRANSPORT_STOP: "transport:stop",
 } as const;
 
 /** Server → client event names. */
 export const ServerEvents = {
   SESSION_CREATED: "session:created",
   SESSION_JOINED: "session:joined",
+  SESSION_RESUMED: "session:resumed",
   USER_JOINED: "session:user-joined",
   USER_LEFT: "session:user-left",
+  USER_AWAY: "session:user-away",
+  USER_BACK: "session:user-back",
+  HOST_CHANGED: "session:host-changed",
+  SETTINGS_CHANGED: "session:settings-changed",
+  KICKED: "session:kicked",
+  LATENCY: "session:latency",
+  TRANSPORT_STATE: "transport:state",
+  CLOCK_PONG: "clock:pong",
   EVENT_BROADCAST: "event:broadcast",
   ERROR: "error",
 } as const;

@@ -6,7 +6,7 @@ import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
 import { JamSession } from "./JamSession";
 
 const silentSynth = { unlock: vi.fn(), noteOn: vi.fn(), noteOff: vi.fn(), drum: vi.fn(), silence: vi.fn() };
-const BEN = { id: "BenBenBenBenBen1", name: "Ben" };
+const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
 
 let service: FakeJamService;
 
@@ -92,7 +92,7 @@ describe("JamSession", () => {
   it("shows others joining, playing in their colour, and leaving", async () => {
     await enter("Ann");
     await screen.findByTestId("room-code");
-    act(() => service.emit("userJoined", { user: BEN, roomCode: FAKE_ROOM }));
+    act(() => service.emit("userJoined", { user: BEN, roomCode: FAKE_ROOM, seq: 100 }));
     expect(participants().map((li) => li.textContent)).toEqual(["Ann (you)", "Ben"]);
 
     act(() => service.relay(BEN.id, "note:on", { note: 64, velocity: 90 }));
@@ -107,7 +107,7 @@ describe("JamSession", () => {
     expect(silentSynth.drum).toHaveBeenCalledWith(36, 100);
     expect(document.querySelector<HTMLElement>('[data-drum="36"]')!.dataset.active).toBe("true");
 
-    act(() => service.emit("userLeft", { userId: BEN.id, roomCode: FAKE_ROOM }));
+    act(() => service.emit("userLeft", { userId: BEN.id, roomCode: FAKE_ROOM, seq: 101, reason: "left" }));
     expect(participants().map((li) => li.textContent)).toEqual(["Ann (you)"]);
     expect(activity()).toMatch(/^Ben left/);
   });

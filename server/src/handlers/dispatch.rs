@@ -1,0 +1,55 @@
+//! Sending what the SessionManager decided: a room's sequenced events (while the room is still
+//! locked, so they go out in seq order), and the per-connection consequences of a command.
+
+use std::str::FromStr;
+
+use socketioxide::extract::SocketRef;
+use socketioxide::socket::Sid;
+use socketioxide::SocketIo;
+
+use crate::protocol::{server, SessionKicked};
+use crate::sessions::Delivery;
+
+/// Sends each event to the room — to everyone, or to everyone but `actor` when the event says so —
+/// then releases the room.
+pub async fn deliver(io: &SocketIo, actor: Option<&SocketRef>, delivery: Delivery) {
+    let code = delivery.room_code.as_str();
+    for sequenced in &delivery.events {
+        let event = &*sequenced.event;
+        let sent = match actor.filter(|_| sequenced.to_others) {
+            Some(socket) => socket.to(code.to_owned()).emit(event.name(), event).await,
+            None => io.to(code.to_owned()).emit(event.name(), event).await,
+        };
+        if let Err(err) = sent {
+            tracing::debug!(%err, room = code, "room event not fully delivered");
+        }
+    }
+    drop(delivery);
+}
+
+/// The socket behind a connection id, if it is still connected to this server.
+pub fn socket_of(io: &SocketIo, conn: &str) -> Option<SocketRef> {
+    io.get_socket(Sid::from_str(conn).ok()?)
+}
+
+/// A kicked participant: it stops receiving the room's events and is told why.
+pub fn kicked(io: &SocketIo, conn: &str, room_code: &str) {
+    if let Some(socket) = socket_of(io, conn) {
+        socket.leave(room_code.to_owned());
+        let notice = SessionKicked {
+            room_code: room_code.to_owned(),
+        };
+        if let Err(err) = socket.emit(server::KICKED, &notice) {
+            tracing::debug!(%err, "kick notice not sent");
+        }
+    }
+}
+
+/// A seat taken over by a resume: the old connection stops receiving the room's events and closes.
+pub fn taken_over(io: &SocketIo, conn: &str, room_code: &str) {
+    if let Some(socket) = socket_of(io, conn) {
+        tracing::info!(sid = %socket.id, room = room_code, "closing a connection whose seat was resumed elsewhere");
+        socket.leave(room_code.to_owned());
+        let _ = socket.disconnect();
+    }
+}

@@ -1,0 +1,135 @@
+//! `Responder`: one incoming event's way back to its client — the rate-limit gate, the reply event
+//! (plus the ack when the client asked for one), or the `error` event (plus an `{error}` ack).
+//! Sending fails only when the socket is already gone, which needs no further handling.
+
+use serde::Serialize;
+use socketioxide::extract::{AckSender, SocketRef};
+use socketioxide::{ParserError, SocketIo};
+use tokio::time::Instant;
+
+use super::{conn_id, dispatch};
+use crate::app::SharedState;
+use crate::error::JamError;
+use crate::protocol::{server, AckError, ErrorPayload};
+use crate::sessions::{ConnId, Departure, RateDecision};
+
+pub struct Responder {
+    pub socket: SocketRef,
+    pub io: SocketIo,
+    pub state: SharedState,
+    pub conn: ConnId,
+    ack: AckSender,
+    /// The client event being answered.
+    event: &'static str,
+}
+
+impl Responder {
+    /// Lets the event through the connection's rate limit, or answers (and maybe disconnects) instead.
+    pub async fn admit(
+        socket: SocketRef,
+        io: SocketIo,
+        ack: AckSender,
+        state: SharedState,
+        event: &'static str,
+    ) -> Option<Responder> {
+        let conn = conn_id(&socket);
+        let decision = state
+            .sessions
+            .connections()
+            .check_rate(&conn, Instant::now());
+        let responder = Responder {
+            socket,
+            io,
+            state,
+            conn,
+            ack,
+            event,
+        };
+        match decision {
+            RateDecision::Allow => Some(responder),
+            RateDecision::Drop { notify } => {
+                responder.refuse_rate_limited(notify);
+                None
+            }
+            RateDecision::Disconnect => {
+                responder.cut_off().await;
+                None
+            }
+        }
+    }
+
+    /// A dropped event: the ack (if asked for) always says why; the `error` event at most once a second.
+    fn refuse_rate_limited(self, notify: bool) {
+        let err = JamError::RateLimited("too many events; some were dropped");
+        self.state.metrics.error(err.code());
+        let payload = ErrorPayload::new(&err, self.event);
+        if notify {
+            let _ = self.socket.emit(server::ERROR, &payload);
+        }
+        let _ = self.ack.send(&AckError { error: payload });
+    }
+
+    /// Ten seconds of flooding: leave every room at once, then close the connection.
+    async fn cut_off(self) {
+        tracing::warn!(sid = %self.socket.id, "disconnecting a client that kept exceeding the rate limit");
+        let err = JamError::RateLimited("disconnected for sending too many events");
+        let _ = self
+            .socket
+            .emit(server::ERROR, &ErrorPayload::new(&err, self.event));
+        for code in self.state.sessions.close_connection(&self.conn) {
+            if let Some(delivery) = self
+                .state
+                .sessions
+                .depart(&self.conn, &code, Departure::RateLimited)
+                .await
+            {
+                self.socket.leave(code);
+                dispatch::deliver(&self.io, None, delivery).await;
+            }
+        }
+        let _ = self.socket.disconnect();
+    }
+
+    /// Emits `event` with `payload` to this client and acknowledges with the same payload.
+    pub fn reply<T: Serialize>(self, event: &'static str, payload: &T) {
+        if let Err(err) = self.socket.emit(event, payload) {
+            tracing::debug!(sid = %self.socket.id, %err, event, "reply not sent");
+        }
+        self.ack(payload);
+    }
+
+    /// Acknowledges without a reply event (for client events that have none).
+    pub fn ack<T: Serialize>(self, payload: &T) {
+        if let Err(err) = self.ack.send(payload) {
+            tracing::debug!(%err, "ack not sent");
+        }
+    }
+
+    /// Sends the `error` event for `err` (and the `{error}` ack), and counts it.
+    pub fn fail(self, err: JamError) {
+        let event = self.event;
+        self.fail_for(event, err);
+    }
+
+    /// Like `fail`, naming `event` as the cause (for events without a constant name).
+    pub fn fail_for(self, event: &str, err: JamError) {
+        self.state.metrics.error(err.code());
+        tracing::debug!(sid = %self.socket.id, code = err.code().as_str(), event, "error reply");
+        let payload = ErrorPayload::new(&err, event);
+        if let Err(err) = self.socket.emit(server::ERROR, &payload) {
+            tracing::debug!(%err, "error reply not sent");
+        }
+        let _ = self.ack.send(&AckError { error: payload });
+    }
+
+    /// The decoded payload, or an `invalid_payload` answer.
+    pub fn decoded<T>(self, payload: Result<T, ParserError>) -> Result<(Self, T), ()> {
+        match payload {
+            Ok(payload) => Ok((self, payload)),
+            Err(err) => {
+                self.fail(JamError::InvalidPayload(err.to_string()));
+                Err(())
+            }
+        }
+    }
+}

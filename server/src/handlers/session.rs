@@ -1,0 +1,121 @@
+//! `session:create`, `session:join`, `session:resume`, `session:leave`: getting into and out of rooms.
+
+use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::SocketIo;
+
+use super::dispatch;
+use super::optional_data::OptionalData;
+use super::responder::Responder;
+use crate::app::SharedState;
+use crate::protocol::{
+    client, server, CreateRequest, JoinRequest, LeaveAck, LeaveRequest, ResumeRequest,
+    SessionCreated,
+};
+use socketioxide::extract::State;
+
+/// `session:create {settings?}` → `session:created {roomCode}`. The creator joins separately.
+pub async fn create(
+    socket: SocketRef,
+    io: SocketIo,
+    OptionalData(request): OptionalData<CreateRequest>,
+    ack: AckSender,
+    State(state): State<SharedState>,
+) {
+    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_CREATE).await else {
+        return;
+    };
+    let Ok((r, request)) = r.decoded(request) else {
+        return;
+    };
+    let settings = request.and_then(|request| request.settings);
+    match r.state.sessions.create_room(&r.conn, settings.as_ref()) {
+        Ok(room_code) => {
+            tracing::info!(room = %room_code, sid = %r.socket.id, "room created");
+            r.reply(server::SESSION_CREATED, &SessionCreated { room_code });
+        }
+        Err(err) => r.fail(err),
+    }
+}
+
+/// `session:join` → `session:joined` to the joiner, `session:user-joined` to the others.
+pub async fn join(
+    socket: SocketRef,
+    io: SocketIo,
+    TryData(request): TryData<JoinRequest>,
+    ack: AckSender,
+    State(state): State<SharedState>,
+) {
+    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_JOIN).await else {
+        return;
+    };
+    let Ok((r, request)) = r.decoded(request) else {
+        return;
+    };
+    let joined = match r
+        .state
+        .sessions
+        .join(&r.conn, &request.room_code, &request.user.name)
+        .await
+    {
+        Ok(joined) => joined,
+        Err(err) => return r.fail(err),
+    };
+    // The room is locked until the delivery is dropped: tell the others first, then subscribe the
+    // joiner, so it neither hears its own user-joined nor misses anything sent after its join.
+    let code = joined.delivery.room_code.clone();
+    dispatch::deliver(&r.io, Some(&r.socket), joined.delivery).await;
+    r.socket.join(code);
+    r.reply(server::SESSION_JOINED, &joined.session);
+}
+
+/// `session:resume` → `session:resumed` (with the missed events) to the client, `user-back` to the others.
+pub async fn resume(
+    socket: SocketRef,
+    io: SocketIo,
+    TryData(request): TryData<ResumeRequest>,
+    ack: AckSender,
+    State(state): State<SharedState>,
+) {
+    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_RESUME).await else {
+        return;
+    };
+    let Ok((r, request)) = r.decoded(request) else {
+        return;
+    };
+    let outcome = match r.state.sessions.resume(&r.conn, &request).await {
+        Ok(outcome) => outcome,
+        Err(err) => return r.fail(err),
+    };
+    let code = outcome.delivery.room_code.clone();
+    if let Some(previous) = &outcome.previous_conn {
+        dispatch::taken_over(&r.io, previous, &code);
+    }
+    dispatch::deliver(&r.io, Some(&r.socket), outcome.delivery).await;
+    r.socket.join(code);
+    r.reply(server::SESSION_RESUMED, &outcome.resumed);
+}
+
+/// `session:leave` → `session:user-left` to the others; acked with `{roomCode}`.
+pub async fn leave(
+    socket: SocketRef,
+    io: SocketIo,
+    TryData(request): TryData<LeaveRequest>,
+    ack: AckSender,
+    State(state): State<SharedState>,
+) {
+    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_LEAVE).await else {
+        return;
+    };
+    let Ok((r, request)) = r.decoded(request) else {
+        return;
+    };
+    match r.state.sessions.leave(&r.conn, &request.room_code).await {
+        Ok(delivery) => {
+            let room_code = delivery.room_code.clone();
+            r.socket.leave(room_code.clone());
+            dispatch::deliver(&r.io, Some(&r.socket), delivery).await;
+            r.ack(&LeaveAck { room_code });
+        }
+        Err(err) => r.fail(err),
+    }
+}

@@ -1,0 +1,247 @@
+//! Server → client payloads. Room-scoped events carry `roomCode` and a per-room `seq`.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, JamError};
+use crate::relay_value::RelayValue;
+use crate::sessions::settings::Settings;
+use crate::sessions::transport::Transport;
+
+/// One person in a room. `id` is server-generated and opaque.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Participant {
+    pub id: String,
+    pub name: String,
+    /// True while the connection is lost and the seat is held for a resume.
+    pub away: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCreated {
+    pub room_code: String,
+}
+
+/// The joining participant's own identity; the token is sent to nobody else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct You {
+    pub id: String,
+    pub resume_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionJoined {
+    pub room_code: String,
+    /// Everyone in the room, the joiner included, in join order.
+    pub participants: Vec<Participant>,
+    pub you: You,
+    pub host_id: Option<String>,
+    pub settings: Settings,
+    pub transport: Transport,
+    /// The room's latest seq: the client's `lastSeq` starts here.
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub server_time: f64,
+}
+
+/// A room event missed while away, as it was sent.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MissedEvent {
+    pub event: String,
+    #[ts(type = "unknown")]
+    pub data: Arc<RoomEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionResumed {
+    #[serde(flatten)]
+    pub session: SessionJoined,
+    pub missed: Vec<MissedEvent>,
+    /// True when the replay buffer no longer held everything missed.
+    pub gap: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserJoined {
+    pub user: Participant,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// Why a participant left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    Left,
+    Timeout,
+    Kicked,
+    RateLimited,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserLeft {
+    pub user_id: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub reason: LeaveReason,
+}
+
+/// `session:user-away` and `session:user-back`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPresence {
+    pub user_id: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HostChanged {
+    pub host_id: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChanged {
+    pub settings: Settings,
+    /// The participant who changed them.
+    pub by: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransportState {
+    #[serde(flatten)]
+    pub transport: Transport,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// A relayed event. `senderId` is always set by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BroadcastEvent {
+    pub event_name: String,
+    #[ts(type = "unknown")]
+    pub data: RelayValue,
+    pub sender_id: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// Server time when it was relayed.
+    pub server_time: f64,
+}
+
+/// Every event that carries a room seq, as stored in the replay buffer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RoomEvent {
+    UserJoined(UserJoined),
+    UserLeft(UserLeft),
+    UserAway(UserPresence),
+    UserBack(UserPresence),
+    HostChanged(HostChanged),
+    SettingsChanged(SettingsChanged),
+    TransportState(TransportState),
+    Broadcast(BroadcastEvent),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionKicked {
+    pub room_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantLatency {
+    pub id: String,
+    pub rtt_ms: f64,
+}
+
+/// `session:latency`: ephemeral (no seq, never replayed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LatencyReport {
+    pub room_code: String,
+    pub participants: Vec<ParticipantLatency>,
+}
+
+/// `clock:pong` (or the `clock:ping` ack): the client's t0 and the server's receive and send times.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ClockPong {
+    pub t0: f64,
+    pub t1: f64,
+    pub t2: f64,
+}
+
+/// Ack payload for `session:leave` (it has no reply event).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaveAck {
+    pub room_code: String,
+}
+
+/// Ack payload for the room commands with no reply of their own (`event:broadcast`, host commands).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BroadcastAck {
+    pub room_code: String,
+    /// How many other members it was sent to.
+    pub recipients: u32,
+    /// The seq the server gave it.
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// Ack payload for host commands (`transfer-host`, `update-settings`, `transport:*`, `kick`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandAck {
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// The `error` event: a human message, a stable code and the client event that caused it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErrorPayload {
+    pub message: String,
+    pub code: ErrorCode,
+    pub event: String,
+}
+
+impl ErrorPayload {
+    pub fn new(err: &JamError, event: &str) -> Self {
+        ErrorPayload {
+            message: err.to_string(),
+            code: err.code(),
+            event: event.to_owned(),
+        }
+    }
+}
+
+/// What an ack carries when the request failed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AckError {
+    pub error: ErrorPayload,
+}

@@ -1,0 +1,94 @@
+//! Client → server payloads. Unknown fields are ignored; missing required ones are `invalid_payload`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::relay_value::RelayValue;
+use crate::sessions::settings::SettingsPatch;
+
+/// What a joining client says about itself.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+pub struct UserInfo {
+    pub name: String,
+}
+
+/// `session:create`: the payload is optional (the seed sends none).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+pub struct CreateRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub settings: Option<SettingsPatch>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinRequest {
+    pub room_code: String,
+    pub user: UserInfo,
+}
+
+/// A request that names only a room: `session:leave`, `transport:stop`.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaveRequest {
+    pub room_code: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BroadcastRequest {
+    pub room_code: String,
+    pub event_name: String,
+    /// Any JSON value, binary attachments included; relayed as received.
+    #[serde(default)]
+    #[ts(type = "unknown")]
+    pub data: RelayValue,
+}
+
+/// `session:transfer-host` and `session:kick`: the host acting on another participant.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantRequest {
+    pub room_code: String,
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateSettingsRequest {
+    pub room_code: String,
+    pub settings: SettingsPatch,
+}
+
+/// `clock:ping`: `t0` is the client's send time (its own clock); `rttMs` its last measured round trip.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockPing {
+    pub t0: f64,
+    #[serde(default)]
+    #[ts(optional)]
+    pub rtt_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransportStartRequest {
+    pub room_code: String,
+    /// Server time to start at; default now + 200 ms.
+    #[serde(default)]
+    #[ts(optional)]
+    pub at: Option<f64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub start_beat: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeRequest {
+    pub room_code: String,
+    pub resume_token: String,
+    /// The last room `seq` the client saw; events after it are replayed.
+    #[ts(type = "number")]
+    pub last_seq: u64,
+}

@@ -1,0 +1,101 @@
+//! Renders the wire types as one TypeScript module, `web/src/types/protocol.ts`.
+
+use ts_rs::TS;
+
+use super::*;
+use crate::error::ErrorCode;
+use crate::sessions::settings::{Settings, SettingsPatch};
+use crate::sessions::transport::Transport;
+
+/// Every wire type as TypeScript, plus the event-name constants.
+pub fn ts_types() -> String {
+    let cfg = ts_rs::Config::new();
+    let decls = [
+        ErrorCode::decl(&cfg),
+        Settings::decl(&cfg),
+        SettingsPatch::decl(&cfg),
+        Transport::decl(&cfg),
+        Participant::decl(&cfg),
+        UserInfo::decl(&cfg),
+        CreateRequest::decl(&cfg),
+        JoinRequest::decl(&cfg),
+        LeaveRequest::decl(&cfg),
+        BroadcastRequest::decl(&cfg),
+        ParticipantRequest::decl(&cfg),
+        UpdateSettingsRequest::decl(&cfg),
+        ClockPing::decl(&cfg),
+        TransportStartRequest::decl(&cfg),
+        ResumeRequest::decl(&cfg),
+        SessionCreated::decl(&cfg),
+        You::decl(&cfg),
+        SessionJoined::decl(&cfg),
+        MissedEvent::decl(&cfg),
+        SessionResumed::decl(&cfg),
+        UserJoined::decl(&cfg),
+        LeaveReason::decl(&cfg),
+        UserLeft::decl(&cfg),
+        UserPresence::decl(&cfg),
+        HostChanged::decl(&cfg),
+        SettingsChanged::decl(&cfg),
+        TransportState::decl(&cfg),
+        BroadcastEvent::decl(&cfg),
+        SessionKicked::decl(&cfg),
+        ParticipantLatency::decl(&cfg),
+        LatencyReport::decl(&cfg),
+        ClockPong::decl(&cfg),
+        LeaveAck::decl(&cfg),
+        BroadcastAck::decl(&cfg),
+        CommandAck::decl(&cfg),
+        ErrorPayload::decl(&cfg),
+        AckError::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from server/src/protocol by ts-rs. Do not edit by hand:\n\
+         // run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types` after changing the Rust types.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Client → server event names. */\n");
+    out.push_str(&render_constants("ClientEvents", &client::ALL));
+    out.push_str("\n/** Server → client event names. */\n");
+    out.push_str(&render_constants("ServerEvents", &server::ALL));
+    out
+}
+
+fn render_constants(name: &str, items: &[(&str, &str)]) -> String {
+    let body: String = items
+        .iter()
+        .map(|(key, value)| format!("  {key}: \"{value}\",\n"))
+        .collect();
+    format!("export const {name} = {{\n{body}}} as const;\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated TypeScript must match the committed file, so the client never drifts from the server.
+    #[test]
+    fn ts_types_are_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/types/protocol.ts");
+        let expected = ts_types();
+        if std::env::var_os("JAM_UPDATE_TYPES").is_some() {
+            std::fs::write(path, &expected).expect("write generated types");
+        }
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "web/src/types/protocol.ts is stale: run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types`"
+        );
+    }
+
+    #[test]
+    fn broadcast_request_defaults_missing_data_to_null() {
+        let req: BroadcastRequest =
+            serde_json::from_str(r#"{"roomCode":"ABCDEF","eventName":"x"}"#).unwrap();
+        assert_eq!(req.data, crate::relay_value::RelayValue::Null);
+    }
+}

@@ -1,0 +1,89 @@
+//! Server time for clients to sync against. It reads the wall clock once and then only counts a monotonic
+//! clock, so an NTP step or a manual clock change never makes the shared transport jump.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::time::Instant;
+
+/// Server time in ms since the UNIX epoch (f64, microsecond resolution) from a monotonic clock anchored
+/// once at creation. Uses tokio's `Instant` so tests can pause and advance it.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerClock {
+    anchor_ms: f64,
+    anchor: Instant,
+}
+
+impl ServerClock {
+    pub fn new() -> Self {
+        // Reading both back to back keeps the two anchors within microseconds of each other.
+        let anchor = Instant::now();
+        // A wall clock set before 1970 is broken; epoch 0 still gives a usable monotonic time.
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        ServerClock {
+            anchor_ms: since_epoch.as_secs_f64() * 1000.0,
+            anchor,
+        }
+    }
+
+    /// Milliseconds since the UNIX epoch, rounded to microseconds so the wire value stays short.
+    /// Non-decreasing: elapsed time never goes back, and rounding preserves order.
+    pub fn now_ms(&self) -> f64 {
+        let ms = self.anchor_ms + self.anchor.elapsed().as_secs_f64() * 1000.0;
+        (ms * 1000.0).round() / 1000.0
+    }
+}
+
+impl Default for ServerClock {
+    fn default() -> Self {
+        ServerClock::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn wall_ms() -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("test machine clock is after 1970")
+            .as_secs_f64()
+            * 1000.0
+    }
+
+    #[test]
+    fn starts_at_wall_clock_time() {
+        let clock = ServerClock::new();
+        assert!((clock.now_ms() - wall_ms()).abs() < 1000.0);
+    }
+
+    #[test]
+    fn never_goes_backwards() {
+        let clock = ServerClock::default();
+        let mut last = clock.now_ms();
+        for _ in 0..100_000 {
+            let now = clock.now_ms();
+            assert!(now >= last, "{now} < {last}");
+            last = now;
+        }
+    }
+
+    #[test]
+    fn has_at_most_microsecond_digits() {
+        let now = ServerClock::new().now_ms();
+        assert_eq!((now * 1000.0).round() / 1000.0, now);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn advances_with_the_monotonic_clock() {
+        let clock = ServerClock::new();
+        let before = clock.now_ms();
+        tokio::time::advance(Duration::from_millis(1500)).await;
+        let elapsed = clock.now_ms() - before;
+        assert!((elapsed - 1500.0).abs() <= 1.0, "elapsed {elapsed}");
+    }
+}

@@ -1,0 +1,136 @@
+//! Relaying and the host's commands, each on one locked room.
+
+use tokio::time::Instant;
+
+use super::room::{Room, Sequenced};
+use super::settings::SettingsPatch;
+use super::{validate, ConnId, Delivery, SessionManager};
+use crate::error::JamError;
+use crate::protocol::BroadcastRequest;
+
+/// A relayed event and how many it went to.
+pub struct Relayed {
+    pub delivery: Delivery,
+    pub recipients: usize,
+    pub seq: u64,
+}
+
+impl Delivery {
+    /// The seq of the last event in it (or the room's, when nothing changed).
+    pub fn latest_seq(&self) -> u64 {
+        self.events.last().map_or(self.room.seq, |e| e.event.seq())
+    }
+}
+
+impl SessionManager {
+    /// Checks and sequences one `event:broadcast`; the caller sends it to the others.
+    pub async fn broadcast(
+        &self,
+        conn: &ConnId,
+        request: BroadcastRequest,
+    ) -> Result<Relayed, JamError> {
+        validate::event_name(&request.event_name)?;
+        let size = request.event_name.len() + request.data.encoded_len();
+        if size > self.limits.max_event_bytes {
+            return Err(JamError::PayloadTooLarge {
+                size,
+                limit: self.limits.max_event_bytes,
+            });
+        }
+        let mut room = self
+            .lock_room(&request.room_code, JamError::NotInRoom)
+            .await?;
+        let now_ms = self.now_ms();
+        let (event, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
+        let seq = event.event.seq();
+        Ok(Relayed {
+            delivery: Self::deliver(room, vec![event]),
+            recipients,
+            seq,
+        })
+    }
+
+    /// Runs one host command on the room `room_code` names.
+    async fn command(
+        &self,
+        room_code: &str,
+        run: impl FnOnce(&mut Room) -> Result<Vec<Sequenced>, JamError>,
+    ) -> Result<Delivery, JamError> {
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let events = run(&mut room)?;
+        Ok(Self::deliver(room, events))
+    }
+
+    pub async fn transfer_host(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        user_id: &str,
+    ) -> Result<Delivery, JamError> {
+        self.command(room_code, |room| room.transfer_host(conn, user_id))
+            .await
+    }
+
+    pub async fn update_settings(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        patch: &SettingsPatch,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| room.update_settings(conn, patch, now_ms))
+            .await
+    }
+
+    pub async fn start_transport(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        at: Option<f64>,
+        start_beat: Option<f64>,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| {
+            room.start_transport(conn, at, start_beat, now_ms)
+        })
+        .await
+    }
+
+    pub async fn stop_transport(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| room.stop_transport(conn, now_ms))
+            .await
+    }
+
+    /// Removes a participant at the host's request; returns the kicked connection, if it is present.
+    pub async fn kick(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        user_id: &str,
+    ) -> Result<(Option<ConnId>, Delivery), JamError> {
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let now = Instant::now();
+        let (target, events) = self.tracked(&mut room, |room| room.kick(conn, user_id, now))?;
+        if let Some(target) = &target {
+            self.conns.release_room(target, &room.code);
+        }
+        Ok((target, Self::deliver(room, events)))
+    }
+
+    /// Records the connection's measured round trip in every room it is in.
+    pub async fn record_rtt(&self, conn: &ConnId, rtt_ms: f64) {
+        if !rtt_ms.is_finite() || !(0.0..=60_000.0).contains(&rtt_ms) {
+            return;
+        }
+        for code in self.conns.rooms_of(conn) {
+            if let Ok(mut room) = self.lock_room(&code, JamError::NotInRoom).await {
+                room.set_rtt(conn, rtt_ms);
+            }
+        }
+    }
+}

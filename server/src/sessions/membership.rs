@@ -1,0 +1,150 @@
+//! Joining, resuming, leaving and departing: who is in which room.
+
+use tokio::time::Instant;
+
+use super::{validate, ConnId, Delivery, Joined, SessionManager};
+use crate::error::{ErrorCode, JamError};
+use crate::protocol::{LeaveReason, ResumeRequest, SessionResumed};
+
+/// How a connection went away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// It said goodbye (`disconnect()`): its seats are given up at once.
+    Explicit,
+    /// The transport dropped: seats are held for a resume until the grace period ends.
+    Abrupt,
+    /// We cut it off for flooding: seats are given up at once.
+    RateLimited,
+}
+
+/// A successful resume.
+pub struct ResumeOutcome {
+    pub resumed: SessionResumed,
+    /// The connection that held the seat until now, still open: it must be closed.
+    pub previous_conn: Option<ConnId>,
+    pub delivery: Delivery,
+}
+
+impl SessionManager {
+    /// Adds the connection to a room under `name`; joining again returns the same identity.
+    pub async fn join(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        name: &str,
+    ) -> Result<Joined, JamError> {
+        let name = validate::display_name(name)?;
+        let now = Instant::now();
+        self.conns.check_guessing(conn, now)?;
+        let mut room = match self.lock_room(room_code, JamError::RoomNotFound).await {
+            Ok(room) => room,
+            Err(err) => {
+                if err.code() == ErrorCode::RoomNotFound {
+                    self.conns.record_miss(conn, now);
+                }
+                return Err(err);
+            }
+        };
+        if let Some(index) = room.index_of_conn(conn) {
+            let session = room.snapshot(index, self.now_ms());
+            let delivery = Self::deliver(room, Vec::new());
+            return Ok(Joined {
+                session,
+                newly_joined: false,
+                delivery,
+            });
+        }
+        room.check_admission()?;
+        let code = room.code.clone();
+        self.conns.reserve_room(conn, &code)?;
+        let (index, event) = match self.tracked(&mut room, |room| room.admit(name, conn.clone())) {
+            Ok(admitted) => admitted,
+            Err(err) => {
+                self.conns.release_room(conn, &code);
+                return Err(err);
+            }
+        };
+        let session = room.snapshot(index, self.now_ms());
+        let delivery = Self::deliver(room, vec![event]);
+        Ok(Joined {
+            session,
+            newly_joined: true,
+            delivery,
+        })
+    }
+
+    /// Re-attaches `conn` to the seat a resume token names (same id, host role kept).
+    pub async fn resume(
+        &self,
+        conn: &ConnId,
+        request: &ResumeRequest,
+    ) -> Result<ResumeOutcome, JamError> {
+        let mut room = self
+            .lock_room(&request.room_code, |_| JamError::ResumeFailed)
+            .await?;
+        let code = room.code.clone();
+        let newly_reserved = self.conns.reserve_room(conn, &code)?;
+        let now_ms = self.now_ms();
+        let resumed = match room.resume(
+            &request.resume_token,
+            conn.clone(),
+            request.last_seq,
+            now_ms,
+        ) {
+            Ok(resumed) => resumed,
+            Err(err) => {
+                if newly_reserved {
+                    self.conns.release_room(conn, &code);
+                }
+                return Err(err);
+            }
+        };
+        let previous_conn = resumed.previous_conn.filter(|previous| previous != conn);
+        if let Some(previous) = &previous_conn {
+            self.conns.release_room(previous, &code);
+        }
+        let payload = SessionResumed {
+            session: resumed.session,
+            missed: resumed.missed,
+            gap: resumed.gap,
+        };
+        let delivery = Self::deliver(room, resumed.events);
+        Ok(ResumeOutcome {
+            resumed: payload,
+            previous_conn,
+            delivery,
+        })
+    }
+
+    /// Removes the connection from one room at its request.
+    pub async fn leave(&self, conn: &ConnId, room_code: &str) -> Result<Delivery, JamError> {
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let index = room.member_index(conn)?;
+        let now = Instant::now();
+        let events = self.tracked(&mut room, |room| room.remove(index, LeaveReason::Left, now));
+        self.conns.release_room(conn, &room.code);
+        Ok(Self::deliver(room, events))
+    }
+
+    /// Forgets a connection that went away; returns the rooms to `depart` from, one at a time.
+    pub fn close_connection(&self, conn: &ConnId) -> Vec<String> {
+        self.conns.close(conn)
+    }
+
+    /// The connection leaves (or, abruptly, goes away from) one room it was in.
+    pub async fn depart(&self, conn: &ConnId, room_code: &str, how: Departure) -> Option<Delivery> {
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await.ok()?;
+        let index = room.index_of_conn(conn)?;
+        let now = Instant::now();
+        let events = match how {
+            Departure::Abrupt => vec![room.mark_away(index, now)],
+            Departure::Explicit => {
+                self.tracked(&mut room, |r| r.remove(index, LeaveReason::Left, now))
+            }
+            Departure::RateLimited => self.tracked(&mut room, |r| {
+                r.remove(index, LeaveReason::RateLimited, now)
+            }),
+        };
+        Some(Self::deliver(room, events))
+    }
+}

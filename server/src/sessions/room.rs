@@ -1,0 +1,336 @@
+//! One room's state and its membership rules: members in join order, host succession, away/resume,
+//! and the per-room sequence of events with its replay buffer. Pure: time comes in as arguments.
+//! Host commands and relaying live in `room_commands.rs`.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use super::codes::{constant_time_eq, new_participant_id, new_resume_token};
+use super::settings::Settings;
+use super::transport::Transport;
+use super::ConnId;
+use crate::error::JamError;
+use crate::protocol::{
+    HostChanged, LeaveReason, MissedEvent, Participant, RoomEvent, SessionJoined, UserJoined,
+    UserLeft, UserPresence, You,
+};
+
+pub(super) struct Member {
+    pub(super) participant: Participant,
+    /// None while away.
+    pub(super) conn: Option<ConnId>,
+    pub(super) token: String,
+    pub(super) away_since: Option<Instant>,
+    pub(super) rtt_ms: Option<f64>,
+}
+
+/// A room event with its audience: everyone in the room, or everyone but the member who caused it.
+#[derive(Debug, Clone)]
+pub struct Sequenced {
+    pub event: Arc<RoomEvent>,
+    pub to_others: bool,
+}
+
+pub struct Room {
+    pub(super) code: String,
+    /// In join order; the order decides host succession.
+    pub(super) members: Vec<Member>,
+    pub(super) host_id: Option<String>,
+    pub(super) settings: Settings,
+    pub(super) transport: Transport,
+    pub(super) seq: u64,
+    replay: VecDeque<Arc<RoomEvent>>,
+    replay_capacity: usize,
+    pub(super) server_max_participants: u32,
+    /// Set while nobody (present or away) is in the room.
+    pub(super) empty_since: Option<Instant>,
+    /// Set when the room is deleted, for anyone who looked it up before and locks it after.
+    pub(super) deleted: bool,
+    pub(super) latency_dirty: bool,
+}
+
+/// A successful resume: the new session, what was missed, and the connection it took over (if any).
+#[derive(Debug)]
+pub struct Resumed {
+    pub session: SessionJoined,
+    pub missed: Vec<MissedEvent>,
+    pub gap: bool,
+    pub previous_conn: Option<ConnId>,
+    pub events: Vec<Sequenced>,
+}
+
+impl Room {
+    pub fn new(code: String, settings: Settings, replay_capacity: usize, now: Instant) -> Room {
+        Room {
+            code,
+            members: Vec::new(),
+            host_id: None,
+            server_max_participants: settings.max_participants,
+            transport: Transport::stopped(settings.bpm),
+            settings,
+            seq: 0,
+            replay: VecDeque::new(),
+            replay_capacity,
+            empty_since: Some(now),
+            deleted: false,
+            latency_dirty: false,
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub(super) fn index_of_conn(&self, conn: &ConnId) -> Option<usize> {
+        self.members
+            .iter()
+            .position(|m| m.conn.as_ref() == Some(conn))
+    }
+
+    pub(super) fn index_of_id(&self, id: &str) -> Option<usize> {
+        self.members.iter().position(|m| m.participant.id == id)
+    }
+
+    /// The member `conn` is, or `not_in_room`.
+    pub(super) fn member_index(&self, conn: &ConnId) -> Result<usize, JamError> {
+        self.index_of_conn(conn)
+            .ok_or_else(|| JamError::NotInRoom(self.code.clone()))
+    }
+
+    /// Gives the event the next seq, keeps it in the replay buffer, and returns it for sending.
+    pub(super) fn push(
+        &mut self,
+        to_others: bool,
+        make: impl FnOnce(String, u64) -> RoomEvent,
+    ) -> Sequenced {
+        self.seq += 1;
+        let event = Arc::new(make(self.code.clone(), self.seq));
+        if self.replay.len() == self.replay_capacity {
+            self.replay.pop_front();
+        }
+        if self.replay_capacity > 0 {
+            self.replay.push_back(event.clone());
+        }
+        Sequenced { event, to_others }
+    }
+
+    /// What `session:joined` tells member `index`.
+    pub(super) fn snapshot(&self, index: usize, now_ms: f64) -> SessionJoined {
+        let member = &self.members[index];
+        SessionJoined {
+            room_code: self.code.clone(),
+            participants: self.members.iter().map(|m| m.participant.clone()).collect(),
+            you: You {
+                id: member.participant.id.clone(),
+                resume_token: member.token.clone(),
+            },
+            host_id: self.host_id.clone(),
+            settings: self.settings.clone(),
+            transport: self.transport.clone(),
+            seq: self.seq,
+            server_time: now_ms,
+        }
+    }
+
+    /// Why a new member could not get in, checked before anything changes.
+    pub(super) fn check_admission(&self) -> Result<(), JamError> {
+        if self.settings.locked {
+            return Err(JamError::RoomLocked(self.code.clone()));
+        }
+        let limit = self.settings.max_participants as usize;
+        if self.members.len() >= limit {
+            return Err(JamError::RoomFull {
+                code: self.code.clone(),
+                limit,
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds a member; the first one becomes host. Returns its index and the `user-joined` event.
+    pub(super) fn admit(
+        &mut self,
+        name: String,
+        conn: ConnId,
+    ) -> Result<(usize, Sequenced), JamError> {
+        self.check_admission()?;
+        let participant = Participant {
+            id: new_participant_id()?,
+            name,
+            away: false,
+        };
+        let token = new_resume_token()?;
+        if self.host_id.is_none() {
+            self.host_id = Some(participant.id.clone());
+        }
+        self.members.push(Member {
+            participant: participant.clone(),
+            conn: Some(conn),
+            token,
+            away_since: None,
+            rtt_ms: None,
+        });
+        self.empty_since = None;
+        let event = self.push(true, |room_code, seq| {
+            RoomEvent::UserJoined(UserJoined {
+                user: participant,
+                room_code,
+                seq,
+            })
+        });
+        Ok((self.members.len() - 1, event))
+    }
+
+    /// Removes member `index`: `user-left`, then `host-changed` if it was the host.
+    pub(super) fn remove(
+        &mut self,
+        index: usize,
+        reason: LeaveReason,
+        now: Instant,
+    ) -> Vec<Sequenced> {
+        let member = self.members.remove(index);
+        let user_id = member.participant.id;
+        let mut events = vec![self.push(false, |room_code, seq| {
+            RoomEvent::UserLeft(UserLeft {
+                user_id: user_id.clone(),
+                room_code,
+                seq,
+                reason,
+            })
+        })];
+        if self.host_id.as_deref() == Some(user_id.as_str()) {
+            self.host_id = None;
+            events.extend(self.elect_host());
+        }
+        if self.members.is_empty() {
+            self.empty_since = Some(now);
+        }
+        events
+    }
+
+    /// The earliest-joined present member becomes host, else the earliest-joined away one.
+    fn elect_host(&mut self) -> Option<Sequenced> {
+        let next = self
+            .members
+            .iter()
+            .find(|m| m.conn.is_some())
+            .or_else(|| self.members.first())?;
+        let host_id = next.participant.id.clone();
+        Some(self.set_host(host_id))
+    }
+
+    pub(super) fn set_host(&mut self, host_id: String) -> Sequenced {
+        self.host_id = Some(host_id.clone());
+        self.push(false, |room_code, seq| {
+            RoomEvent::HostChanged(HostChanged {
+                host_id,
+                room_code,
+                seq,
+            })
+        })
+    }
+
+    /// The connection dropped without saying goodbye: hold the seat and tell the others.
+    pub(super) fn mark_away(&mut self, index: usize, now: Instant) -> Sequenced {
+        let member = &mut self.members[index];
+        member.conn = None;
+        member.away_since = Some(now);
+        member.participant.away = true;
+        let user_id = member.participant.id.clone();
+        self.push(false, |room_code, seq| {
+            RoomEvent::UserAway(UserPresence {
+                user_id,
+                room_code,
+                seq,
+            })
+        })
+    }
+
+    /// Members away for at least `grace` leave for good.
+    pub(super) fn expire_away(
+        &mut self,
+        now: Instant,
+        grace: std::time::Duration,
+    ) -> Vec<Sequenced> {
+        let mut events = Vec::new();
+        while let Some(index) = self
+            .members
+            .iter()
+            .position(|m| m.away_since.is_some_and(|since| now >= since + grace))
+        {
+            events.extend(self.remove(index, LeaveReason::Timeout, now));
+        }
+        events
+    }
+
+    /// Re-attaches the member holding `token` to `conn`, rotating the token.
+    pub(super) fn resume(
+        &mut self,
+        token: &str,
+        conn: ConnId,
+        last_seq: u64,
+        now_ms: f64,
+    ) -> Result<Resumed, JamError> {
+        let index = self.index_of_token(token).ok_or(JamError::ResumeFailed)?;
+        let new_token = new_resume_token()?;
+        let member = &mut self.members[index];
+        member.token = new_token;
+        let previous_conn = member.conn.replace(conn);
+        let was_away = member.away_since.take().is_some();
+        member.participant.away = false;
+        let user_id = member.participant.id.clone();
+        let (missed, gap) = self.missed_since(last_seq, &user_id);
+        let mut events = Vec::new();
+        if was_away {
+            events.push(self.push(true, |room_code, seq| {
+                RoomEvent::UserBack(UserPresence {
+                    user_id,
+                    room_code,
+                    seq,
+                })
+            }));
+        }
+        let session = self.snapshot(index, now_ms);
+        Ok(Resumed {
+            session,
+            missed,
+            gap,
+            previous_conn,
+            events,
+        })
+    }
+
+    /// Scans every member so the time taken does not depend on which one matches.
+    fn index_of_token(&self, token: &str) -> Option<usize> {
+        let mut found = None;
+        for (index, member) in self.members.iter().enumerate() {
+            if constant_time_eq(&member.token, token) {
+                found = Some(index);
+            }
+        }
+        found
+    }
+
+    /// Buffered events after `last_seq`, minus the member's own broadcasts; `gap` when some are gone.
+    fn missed_since(&self, last_seq: u64, member_id: &str) -> (Vec<MissedEvent>, bool) {
+        let oldest = self.replay.front().map(|e| e.seq());
+        let gap = last_seq < self.seq && oldest.is_none_or(|oldest| oldest > last_seq + 1);
+        let missed = self
+            .replay
+            .iter()
+            .filter(|e| e.seq() > last_seq)
+            .filter(|e| !matches!(&***e, RoomEvent::Broadcast(b) if b.sender_id == member_id))
+            .map(|e| MissedEvent {
+                event: e.name().to_owned(),
+                data: e.clone(),
+            })
+            .collect();
+        (missed, gap)
+    }
+}
+
+#[cfg(test)]
+#[path = "room_tests.rs"]
+mod tests;

@@ -1,0 +1,131 @@
+/**
+ * The service's typed subscriptions: each `on…` method registers a handler and returns the function
+ * that removes it. Kept apart from the connection logic in socketService.ts.
+ */
+import type {
+  BroadcastEvent,
+  ErrorPayload,
+  HostChanged,
+  LatencyReport,
+  SessionJoined,
+  SessionKicked,
+  SessionResumed,
+  SettingsChanged,
+  TransportState,
+  UserJoined,
+  UserLeft,
+  UserPresence,
+} from "../types/protocol";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+export type Handler<T> = (payload: T) => void;
+
+/** Everything a subscriber can listen to, with its payload. */
+export interface Listeners {
+  sessionJoined: SessionJoined;
+  sessionResumed: SessionResumed;
+  userJoined: UserJoined;
+  userLeft: UserLeft;
+  userAway: UserPresence;
+  userBack: UserPresence;
+  hostChanged: HostChanged;
+  settingsChanged: SettingsChanged;
+  transportState: TransportState;
+  event: BroadcastEvent;
+  latency: LatencyReport;
+  kicked: SessionKicked;
+  error: ErrorPayload;
+  connectionState: ConnectionState;
+}
+
+/** Server events that carry a room `seq`, and the subscription each feeds. */
+export const ROOM_EVENTS = {
+  "session:user-joined": "userJoined",
+  "session:user-left": "userLeft",
+  "session:user-away": "userAway",
+  "session:user-back": "userBack",
+  "session:host-changed": "hostChanged",
+  "session:settings-changed": "settingsChanged",
+  "transport:state": "transportState",
+  "event:broadcast": "event",
+} as const satisfies Record<string, keyof Listeners>;
+
+export type RoomEventKind = (typeof ROOM_EVENTS)[keyof typeof ROOM_EVENTS];
+
+export class Subscriptions {
+  private state: ConnectionState = "offline";
+  private readonly handlers = new Map<keyof Listeners, Set<Handler<never>>>();
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  onSessionJoined(handler: Handler<SessionJoined>) {
+    return this.subscribe("sessionJoined", handler);
+  }
+  /** After a drop: back in the room with the same id (the missed events were delivered first). */
+  onSessionResumed(handler: Handler<SessionResumed>) {
+    return this.subscribe("sessionResumed", handler);
+  }
+  onUserJoined(handler: Handler<UserJoined>) {
+    return this.subscribe("userJoined", handler);
+  }
+  onUserLeft(handler: Handler<UserLeft>) {
+    return this.subscribe("userLeft", handler);
+  }
+  onUserAway(handler: Handler<UserPresence>) {
+    return this.subscribe("userAway", handler);
+  }
+  onUserBack(handler: Handler<UserPresence>) {
+    return this.subscribe("userBack", handler);
+  }
+  onHostChanged(handler: Handler<HostChanged>) {
+    return this.subscribe("hostChanged", handler);
+  }
+  onSettingsChanged(handler: Handler<SettingsChanged>) {
+    return this.subscribe("settingsChanged", handler);
+  }
+  onTransportState(handler: Handler<TransportState>) {
+    return this.subscribe("transportState", handler);
+  }
+  /** Events relayed from other participants. */
+  onEvent(handler: Handler<BroadcastEvent>) {
+    return this.subscribe("event", handler);
+  }
+  onLatency(handler: Handler<LatencyReport>) {
+    return this.subscribe("latency", handler);
+  }
+  onKicked(handler: Handler<SessionKicked>) {
+    return this.subscribe("kicked", handler);
+  }
+  onError(handler: Handler<ErrorPayload>) {
+    return this.subscribe("error", handler);
+  }
+  onConnectionState(handler: Handler<ConnectionState>) {
+    return this.subscribe("connectionState", handler);
+  }
+
+  protected subscribe<K extends keyof Listeners>(kind: K, handler: Handler<Listeners[K]>): () => void {
+    let set = this.handlers.get(kind);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(kind, set);
+    }
+    const handlers = set as Set<Handler<Listeners[K]>>;
+    handlers.add(handler);
+    return () => {
+      handlers.delete(handler);
+    };
+  }
+
+  protected notify<K extends keyof Listeners>(kind: K, payload: Listeners[K]): void {
+    const set = this.handlers.get(kind) as Set<Handler<Listeners[K]>> | undefined;
+    for (const handler of [...(set ?? [])]) handler(payload);
+  }
+
+  protected setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.notify("connectionState", state);
+  }
+}
