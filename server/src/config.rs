@@ -71,6 +71,10 @@ pub struct Config {
     #[arg(long, env = "JAM_RATE_BURST", default_value_t = 120.0)]
     pub rate_burst: f64,
 
+    /// How long a connection may keep exceeding the rate limit before it is disconnected.
+    #[arg(long, env = "JAM_RATE_DISCONNECT_AFTER", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub rate_disconnect_after: Duration,
+
     /// Rooms one connection may create per minute.
     #[arg(long, env = "JAM_MAX_CREATES_PER_MINUTE", default_value_t = 5)]
     pub max_creates_per_minute: u32,
@@ -100,6 +104,7 @@ impl Config {
             resume_grace: self.resume_grace,
             rate_limit: self.rate_limit,
             rate_burst: self.rate_burst,
+            rate_disconnect_after: self.rate_disconnect_after,
             max_creates_per_minute: self.max_creates_per_minute,
             max_code_misses_per_minute: self.max_code_misses_per_minute,
         }
@@ -133,6 +138,7 @@ impl Config {
             resume_grace: Duration::from_secs(20),
             rate_limit: 60.0,
             rate_burst: 120.0,
+            rate_disconnect_after: Duration::from_secs(10),
             max_creates_per_minute: 5,
             max_code_misses_per_minute: 10,
             static_dir: None,

@@ -83,6 +83,7 @@ export interface Member {
   service: SocketService;
   id: string;
   name: string;
+  resumeToken: string;
 }
 
 export async function joinAs(
@@ -93,7 +94,7 @@ export async function joinAs(
 ): Promise<Member> {
   const service = await connectService(url, options);
   const joined = await service.joinSession(roomCode, name);
-  return { service, id: joined.you.id, name };
+  return { service, id: joined.you.id, name, resumeToken: joined.you.resumeToken };
 }
 
 /**

@@ -12,8 +12,6 @@ use super::{ConnId, Limits};
 use crate::error::JamError;
 
 const MINUTE: Duration = Duration::from_secs(60);
-/// Continuous excess over the rate limit for this long disconnects the client.
-const EXCESS_DISCONNECT_AFTER: Duration = Duration::from_secs(10);
 
 struct ConnState {
     ip: Option<IpAddr>,
@@ -29,6 +27,7 @@ pub struct Connections {
     rate_burst: f64,
     max_creates_per_minute: u32,
     max_code_misses_per_minute: u32,
+    rate_disconnect_after: Duration,
     conns: Sharded<ConnId, ConnState>,
     ips: Sharded<IpAddr, WindowCounter>,
 }
@@ -41,6 +40,7 @@ impl Connections {
             rate_burst: limits.rate_burst,
             max_creates_per_minute: limits.max_creates_per_minute,
             max_code_misses_per_minute: limits.max_code_misses_per_minute,
+            rate_disconnect_after: limits.rate_disconnect_after,
             conns: Sharded::default(),
             ips: Sharded::default(),
         }
@@ -53,7 +53,7 @@ impl Connections {
             limiter: EventLimiter::new(
                 self.rate_limit,
                 self.rate_burst,
-                EXCESS_DISCONNECT_AFTER,
+                self.rate_disconnect_after,
                 now,
             ),
             creates: WindowCounter::new(self.max_creates_per_minute, MINUTE),

@@ -48,6 +48,8 @@ pub struct Limits {
     pub resume_grace: Duration,
     pub rate_limit: f64,
     pub rate_burst: f64,
+    /// Continuous excess over the rate limit for this long disconnects the client.
+    pub rate_disconnect_after: Duration,
     pub max_creates_per_minute: u32,
     /// Wrong room codes per minute, per connection and per IP, before every join is refused.
     pub max_code_misses_per_minute: u32,

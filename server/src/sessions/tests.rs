@@ -16,6 +16,7 @@ fn limits() -> Limits {
         resume_grace: Duration::from_secs(20),
         rate_limit: 60.0,
         rate_burst: 120.0,
+        rate_disconnect_after: Duration::from_secs(10),
         max_creates_per_minute: 50,
         max_code_misses_per_minute: 10,
     }
