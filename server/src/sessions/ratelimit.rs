@@ -287,4 +287,29 @@ mod tests {
         assert!(counter.is_blocked(ms(t0, 129_999)));
         assert!(!counter.is_blocked(ms(t0, 130_000)));
     }
+
+    /// The same bucket on tokio's paused clock, the way the server uses it (Instant::now()).
+    #[tokio::test(start_paused = true)]
+    async fn the_bucket_refills_at_its_rate_on_paused_time() {
+        let mut bucket = TokenBucket::new(10.0, 3.0, Instant::now());
+        for _ in 0..3 {
+            assert!(bucket.try_take(Instant::now()));
+        }
+        assert!(!bucket.try_take(Instant::now()), "the burst is spent");
+        tokio::time::advance(Duration::from_millis(99)).await;
+        assert!(!bucket.try_take(Instant::now()), "not yet a whole token");
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(
+            bucket.try_take(Instant::now()),
+            "one token after 100 ms at 10/s"
+        );
+        tokio::time::advance(Duration::from_secs(60)).await;
+        for _ in 0..3 {
+            assert!(bucket.try_take(Instant::now()));
+        }
+        assert!(
+            !bucket.try_take(Instant::now()),
+            "refill stops at the burst size"
+        );
+    }
 }
