@@ -1,26 +1,14 @@
 //! `event:broadcast {roomCode, eventName, data}` → the same event, with the server's `senderId`,
 //! `seq` and `serverTime`, to every other member of the room. The hot path.
 
-use socketioxide::extract::{AckSender, SocketRef, TryData};
-use socketioxide::SocketIo;
+use socketioxide::extract::TryData;
 
 use super::dispatch;
-use super::responder::Responder;
-use crate::app::SharedState;
+use super::responder::{Ctx, Responder};
 use crate::protocol::{client, BroadcastAck, BroadcastRequest};
-use socketioxide::extract::State;
 
-pub async fn handle(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<BroadcastRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::EVENT_BROADCAST).await else {
-        return;
-    };
-    let Ok((r, request)) = r.decoded(request) else {
+pub async fn handle(ctx: Ctx, TryData(request): TryData<BroadcastRequest>) {
+    let Some((r, request)) = Responder::accept(ctx, client::EVENT_BROADCAST, request).await else {
         return;
     };
     let relayed = match r.state.sessions.broadcast(&r.conn, request).await {

@@ -5,15 +5,12 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::extract::TryData;
 use socketioxide::handler::{FromMessageParts, Value};
 use socketioxide::socket::Socket;
-use socketioxide::SocketIo;
 
-use super::responder::Responder;
-use crate::app::SharedState;
+use super::responder::{Ctx, Responder};
 use crate::protocol::{client, server, ClockPing, ClockPong};
-use socketioxide::extract::State;
 
 /// Whether the client asked for an ack with this event.
 pub struct AckRequested(pub bool);
@@ -30,18 +27,12 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
 }
 
 pub async fn ping(
-    socket: SocketRef,
-    io: SocketIo,
+    ctx: Ctx,
     TryData(request): TryData<ClockPing>,
     AckRequested(wants_ack): AckRequested,
-    ack: AckSender,
-    State(state): State<SharedState>,
 ) {
-    let t1 = state.sessions.now_ms();
-    let Some(r) = Responder::admit(socket, io, ack, state, client::CLOCK_PING).await else {
-        return;
-    };
-    let Ok((r, ping)) = r.decoded(request) else {
+    let t1 = ctx.server_now();
+    let Some((r, ping)) = Responder::accept(ctx, client::CLOCK_PING, request).await else {
         return;
     };
     if let Some(rtt_ms) = ping.rtt_ms {

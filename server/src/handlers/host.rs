@@ -1,19 +1,16 @@
 //! The host's commands: hand over, settings, transport start/stop, kick. Each is acked with
 //! `{roomCode, seq}`; everyone (host included) hears the resulting room events.
 
-use socketioxide::extract::{AckSender, SocketRef, TryData};
-use socketioxide::SocketIo;
+use socketioxide::extract::TryData;
 
 use super::dispatch;
-use super::responder::Responder;
-use crate::app::SharedState;
+use super::responder::{Ctx, Responder};
 use crate::error::JamError;
 use crate::protocol::{
     client, CommandAck, LeaveRequest, ParticipantRequest, TransportStartRequest,
     UpdateSettingsRequest,
 };
 use crate::sessions::Delivery;
-use socketioxide::extract::State;
 
 /// Sends the command's room events and acks with the latest seq.
 async fn finish(r: Responder, outcome: Result<Delivery, JamError>) {
@@ -30,17 +27,8 @@ async fn finish(r: Responder, outcome: Result<Delivery, JamError>) {
     }
 }
 
-pub async fn transfer_host(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<ParticipantRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::TRANSFER_HOST).await else {
-        return;
-    };
-    let Ok((r, req)) = r.decoded(request) else {
+pub async fn transfer_host(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::TRANSFER_HOST, request).await else {
         return;
     };
     let outcome = r
@@ -51,17 +39,8 @@ pub async fn transfer_host(
     finish(r, outcome).await;
 }
 
-pub async fn update_settings(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<UpdateSettingsRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::UPDATE_SETTINGS).await else {
-        return;
-    };
-    let Ok((r, req)) = r.decoded(request) else {
+pub async fn update_settings(ctx: Ctx, TryData(request): TryData<UpdateSettingsRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::UPDATE_SETTINGS, request).await else {
         return;
     };
     let outcome = r
@@ -72,17 +51,8 @@ pub async fn update_settings(
     finish(r, outcome).await;
 }
 
-pub async fn transport_start(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<TransportStartRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::TRANSPORT_START).await else {
-        return;
-    };
-    let Ok((r, req)) = r.decoded(request) else {
+pub async fn transport_start(ctx: Ctx, TryData(request): TryData<TransportStartRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_START, request).await else {
         return;
     };
     let sessions = &r.state.sessions;
@@ -92,17 +62,8 @@ pub async fn transport_start(
     finish(r, outcome).await;
 }
 
-pub async fn transport_stop(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<LeaveRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::TRANSPORT_STOP).await else {
-        return;
-    };
-    let Ok((r, req)) = r.decoded(request) else {
+pub async fn transport_stop(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_STOP, request).await else {
         return;
     };
     let outcome = r
@@ -113,17 +74,8 @@ pub async fn transport_stop(
     finish(r, outcome).await;
 }
 
-pub async fn kick(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<ParticipantRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::KICK).await else {
-        return;
-    };
-    let Ok((r, req)) = r.decoded(request) else {
+pub async fn kick(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::KICK, request).await else {
         return;
     };
     match r

@@ -16,14 +16,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
-use socketioxide::extract::{AckSender, Event, SocketRef};
-use socketioxide::SocketIo;
+use socketioxide::extract::{Event, SocketRef};
 
 use crate::app::SharedState;
 use crate::error::JamError;
 use crate::protocol::client;
 use crate::sessions::ConnId;
-use responder::Responder;
+use responder::{Ctx, Responder};
 use socketioxide::extract::State;
 
 /// Runs as connect middleware, before the client is told it is connected: socketioxide spawns the
@@ -61,14 +60,8 @@ pub async fn register(
 pub async fn on_connect(_socket: SocketRef) {}
 
 /// Any event we do not know gets an error rather than silence, so client bugs show up.
-async fn unknown_event(
-    socket: SocketRef,
-    io: SocketIo,
-    Event(event): Event,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, "unknown").await else {
+async fn unknown_event(ctx: Ctx, Event(event): Event) {
+    let Some(r) = Responder::admit(ctx, "unknown").await else {
         return;
     };
     let shown: String = event.chars().take(64).collect();

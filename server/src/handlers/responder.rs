@@ -2,8 +2,14 @@
 //! (plus the ack when the client asked for one), or the `error` event (plus an `{error}` ack).
 //! Sending fails only when the socket is already gone, which needs no further handling.
 
+use std::convert::Infallible;
+use std::sync::Arc;
+
 use serde::Serialize;
-use socketioxide::extract::{AckSender, SocketRef};
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{AckSender, SocketRef, State, StateNotFound};
+use socketioxide::handler::{FromMessageParts, Value};
+use socketioxide::socket::Socket;
 use socketioxide::{ParserError, SocketIo};
 use tokio::time::Instant;
 
@@ -23,15 +29,72 @@ pub struct Responder {
     event: &'static str,
 }
 
+/// Everything a handler needs about an incoming event besides its payload, as one extractor.
+pub struct Ctx {
+    socket: SocketRef,
+    io: SocketIo,
+    ack: AckSender,
+    state: SharedState,
+}
+
+impl<A: Adapter> FromMessageParts<A> for Ctx
+where
+    SocketRef: FromMessageParts<A, Error = Infallible>,
+    SocketIo: FromMessageParts<A, Error = Infallible>,
+    AckSender: FromMessageParts<A, Error = Infallible>,
+{
+    type Error = StateNotFound<SharedState>;
+    fn from_message_parts(
+        socket: &Arc<Socket<A>>,
+        value: &mut Value,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Self::Error> {
+        let Ok(io) = SocketIo::from_message_parts(socket, value, ack_id);
+        let Ok(ack) = AckSender::from_message_parts(socket, value, ack_id);
+        let Ok(socket_ref) = SocketRef::from_message_parts(socket, value, ack_id);
+        let State(state) = State::<SharedState>::from_message_parts(socket, value, ack_id)?;
+        Ok(Ctx {
+            socket: socket_ref,
+            io,
+            ack,
+            state,
+        })
+    }
+}
+
+impl Ctx {
+    /// Server time now, for stamping an event's arrival before anything else runs.
+    pub fn server_now(&self) -> f64 {
+        self.state.sessions.now_ms()
+    }
+}
+
 impl Responder {
-    /// Lets the event through the connection's rate limit, or answers (and maybe disconnects) instead.
-    pub async fn admit(
-        socket: SocketRef,
-        io: SocketIo,
-        ack: AckSender,
-        state: SharedState,
+    /// Passes the event through the connection's rate limit and decodes its payload; otherwise
+    /// answers (rate_limited, or invalid_payload) and returns None.
+    pub async fn accept<T>(
+        ctx: Ctx,
         event: &'static str,
-    ) -> Option<Responder> {
+        payload: Result<T, ParserError>,
+    ) -> Option<(Responder, T)> {
+        let responder = Responder::admit(ctx, event).await?;
+        match payload {
+            Ok(payload) => Some((responder, payload)),
+            Err(err) => {
+                responder.fail(JamError::InvalidPayload(err.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Lets the event through the connection's rate limit, or answers (and maybe disconnects) instead.
+    pub async fn admit(ctx: Ctx, event: &'static str) -> Option<Responder> {
+        let Ctx {
+            socket,
+            io,
+            ack,
+            state,
+        } = ctx;
         let conn = conn_id(&socket);
         let decision = state
             .sessions
@@ -120,16 +183,5 @@ impl Responder {
             tracing::debug!(%err, "error reply not sent");
         }
         let _ = self.ack.send(&AckError { error: payload });
-    }
-
-    /// The decoded payload, or an `invalid_payload` answer.
-    pub fn decoded<T>(self, payload: Result<T, ParserError>) -> Result<(Self, T), ()> {
-        match payload {
-            Ok(payload) => Ok((self, payload)),
-            Err(err) => {
-                self.fail(JamError::InvalidPayload(err.to_string()));
-                Err(())
-            }
-        }
     }
 }

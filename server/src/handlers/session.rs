@@ -1,30 +1,18 @@
 //! `session:create`, `session:join`, `session:resume`, `session:leave`: getting into and out of rooms.
 
-use socketioxide::extract::{AckSender, SocketRef, TryData};
-use socketioxide::SocketIo;
+use socketioxide::extract::TryData;
 
 use super::dispatch;
 use super::optional_data::OptionalData;
-use super::responder::Responder;
-use crate::app::SharedState;
+use super::responder::{Ctx, Responder};
 use crate::protocol::{
     client, server, CreateRequest, JoinRequest, LeaveAck, LeaveRequest, ResumeRequest,
     SessionCreated,
 };
-use socketioxide::extract::State;
 
 /// `session:create {settings?}` → `session:created {roomCode}`. The creator joins separately.
-pub async fn create(
-    socket: SocketRef,
-    io: SocketIo,
-    OptionalData(request): OptionalData<CreateRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_CREATE).await else {
-        return;
-    };
-    let Ok((r, request)) = r.decoded(request) else {
+pub async fn create(ctx: Ctx, OptionalData(request): OptionalData<CreateRequest>) {
+    let Some((r, request)) = Responder::accept(ctx, client::SESSION_CREATE, request).await else {
         return;
     };
     let settings = request.and_then(|request| request.settings);
@@ -38,17 +26,8 @@ pub async fn create(
 }
 
 /// `session:join` → `session:joined` to the joiner, `session:user-joined` to the others.
-pub async fn join(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<JoinRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_JOIN).await else {
-        return;
-    };
-    let Ok((r, request)) = r.decoded(request) else {
+pub async fn join(ctx: Ctx, TryData(request): TryData<JoinRequest>) {
+    let Some((r, request)) = Responder::accept(ctx, client::SESSION_JOIN, request).await else {
         return;
     };
     let joined = match r
@@ -69,17 +48,8 @@ pub async fn join(
 }
 
 /// `session:resume` → `session:resumed` (with the missed events) to the client, `user-back` to the others.
-pub async fn resume(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<ResumeRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_RESUME).await else {
-        return;
-    };
-    let Ok((r, request)) = r.decoded(request) else {
+pub async fn resume(ctx: Ctx, TryData(request): TryData<ResumeRequest>) {
+    let Some((r, request)) = Responder::accept(ctx, client::SESSION_RESUME, request).await else {
         return;
     };
     let outcome = match r.state.sessions.resume(&r.conn, &request).await {
@@ -96,17 +66,8 @@ pub async fn resume(
 }
 
 /// `session:leave` → `session:user-left` to the others; acked with `{roomCode}`.
-pub async fn leave(
-    socket: SocketRef,
-    io: SocketIo,
-    TryData(request): TryData<LeaveRequest>,
-    ack: AckSender,
-    State(state): State<SharedState>,
-) {
-    let Some(r) = Responder::admit(socket, io, ack, state, client::SESSION_LEAVE).await else {
-        return;
-    };
-    let Ok((r, request)) = r.decoded(request) else {
+pub async fn leave(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+    let Some((r, request)) = Responder::accept(ctx, client::SESSION_LEAVE, request).await else {
         return;
     };
     match r.state.sessions.leave(&r.conn, &request.room_code).await {
