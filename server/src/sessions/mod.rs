@@ -9,6 +9,7 @@ mod connections;
 pub mod ratelimit;
 mod room;
 mod room_commands;
+mod room_presence;
 pub mod settings;
 mod shards;
 pub mod transport;
