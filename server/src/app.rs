@@ -19,6 +19,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::config::Config;
+use crate::downloads;
 use crate::handlers;
 use crate::metrics::Metrics;
 use crate::protocol::server;
@@ -58,6 +59,7 @@ pub async fn run(
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .route("/recordings/{file}", get(downloads::download))
         .with_state(state.clone());
     if let Some(dir) = config.resolved_static_dir() {
         if !dir.join("index.html").is_file() {

@@ -83,6 +83,14 @@ pub struct Config {
     #[arg(long, env = "JAM_MAX_CODE_MISSES_PER_MINUTE", default_value_t = 10)]
     pub max_code_misses_per_minute: u32,
 
+    /// Musical events one recorded take may hold; at the limit the take stops.
+    #[arg(long, env = "JAM_MAX_RECORDING_EVENTS", default_value_t = 200_000)]
+    pub max_recording_events: usize,
+
+    /// How long a take stays downloadable after its room ends (e.g. `1h`).
+    #[arg(long, env = "JAM_RECORDING_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub recording_ttl: Duration,
+
     /// Folder with the built web page, served at `/`; default `web/dist` when it exists.
     #[arg(long, env = "JAM_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
@@ -107,6 +115,8 @@ impl Config {
             rate_disconnect_after: self.rate_disconnect_after,
             max_creates_per_minute: self.max_creates_per_minute,
             max_code_misses_per_minute: self.max_code_misses_per_minute,
+            max_recording_events: self.max_recording_events,
+            recording_ttl: self.recording_ttl,
         }
     }
 
@@ -141,6 +151,8 @@ impl Config {
             rate_disconnect_after: Duration::from_secs(10),
             max_creates_per_minute: 5,
             max_code_misses_per_minute: 10,
+            max_recording_events: 200_000,
+            recording_ttl: Duration::from_secs(3600),
             static_dir: None,
             log: None,
         }

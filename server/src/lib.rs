@@ -10,13 +10,17 @@
 //! - [`handlers`]: one thin Socket.IO handler per client event.
 //! - [`relay_value`]: a JSON value that keeps binary attachments and key order, for relaying `data`.
 //! - [`metrics`]: counters rendered in the Prometheus text format.
+//! - [`recording`]: takes of a session's notes and their export as Standard MIDI Files.
+//! - [`downloads`]: the HTTP route that serves finished takes.
 
 pub mod app;
 pub mod config;
+pub mod downloads;
 pub mod error;
 pub mod handlers;
 pub mod metrics;
 pub mod protocol;
+pub mod recording;
 pub mod relay_value;
 pub mod sessions;
 

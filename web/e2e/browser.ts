@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const CHROMIUM = process.env.JAM_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -54,4 +55,31 @@ export function errorsOf(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   await page.screenshot({ path: `${OUTPUT_DIR}/${name}.png`, fullPage: true });
+}
+
+export const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
+
+/** Waits for a page to show something; generous, since a loaded machine may be slow to render. */
+export const poll = <T>(read: () => T | Promise<T>, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 });
+
+export const participants = (page: Page) => page.getByRole("list", { name: "Participants" }).locator("li");
+export const activity = (page: Page) => page.getByRole("list", { name: "Activity" });
+
+/** Opens the page at `url`, creates a session as `name`, and returns its code. */
+export async function createSession(page: Page, url: string, name: string): Promise<string> {
+  await page.goto(url);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: "Create session" }).click();
+  const code = (await page.getByTestId("room-code").textContent({ timeout: 10_000 })) ?? "";
+  expect(code).toMatch(CODE_PATTERN);
+  return code;
+}
+
+/** Opens the page at `url` and joins session `code` as `name`. */
+export async function joinSession(page: Page, url: string, name: string, code: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Room code").fill(code);
+  await page.getByRole("button", { name: "Join" }).click();
+  await poll(() => page.getByTestId("room-code").textContent()).toBe(code);
 }

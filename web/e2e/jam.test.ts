@@ -5,9 +5,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startServer, type RunningServer } from "../test/harness";
-import { DIST_DIR, errorsOf, launchChromium, openPerson, screenshot } from "./browser";
+import {
+  activity,
+  createSession as createSessionAt,
+  DIST_DIR,
+  errorsOf,
+  joinSession as joinSessionAt,
+  launchChromium,
+  openPerson,
+  participants,
+  poll,
+  screenshot,
+} from "./browser";
 
-const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
 /** How soon a note played by one person must light up on the other's page. */
 const NOTE_DEADLINE_MS = 2_000;
 
@@ -34,28 +44,8 @@ async function person(viewport?: { width: number; height: number }): Promise<Pag
   return page;
 }
 
-async function createSession(page: Page, name: string): Promise<string> {
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Create session" }).click();
-  const code = (await page.getByTestId("room-code").textContent({ timeout: 10_000 })) ?? "";
-  expect(code).toMatch(CODE_PATTERN);
-  return code;
-}
-
-async function joinSession(page: Page, name: string, code: string): Promise<void> {
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Room code").fill(code);
-  await page.getByRole("button", { name: "Join" }).click();
-  await poll(() => page.getByTestId("room-code").textContent()).toBe(code);
-}
-
-/** Waits for a page to show something; generous, since a loaded machine may be slow to render. */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
-
-const participants = (page: Page) => page.getByRole("list", { name: "Participants" }).locator("li");
-const activity = (page: Page) => page.getByRole("list", { name: "Activity" });
+const createSession = (page: Page, name: string) => createSessionAt(page, server.url, name);
+const joinSession = (page: Page, name: string, code: string) => joinSessionAt(page, server.url, name, code);
 
 describe("the jam page in Chromium", () => {
   it("A creates, B joins with A's code, and both see both names, 'you' marked", async () => {

@@ -1,4 +1,4 @@
-//! The host's commands: hand over, settings, transport start/stop, kick. Each is acked with
+//! The host's commands: hand over, settings, transport start/stop, recording start/stop, kick. Each is acked with
 //! `{roomCode, seq}`; everyone (host included) hears the resulting room events.
 
 use socketioxide::extract::TryData;
@@ -92,4 +92,28 @@ pub async fn kick(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
         }
         Err(err) => r.fail(err),
     }
+}
+
+pub async fn recording_start(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::RECORDING_START, request).await else {
+        return;
+    };
+    let outcome = r
+        .state
+        .sessions
+        .start_recording(&r.conn, &req.room_code)
+        .await;
+    finish(r, outcome).await;
+}
+
+pub async fn recording_stop(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::RECORDING_STOP, request).await else {
+        return;
+    };
+    let outcome = r
+        .state
+        .sessions
+        .stop_recording(&r.conn, &req.room_code)
+        .await;
+    finish(r, outcome).await;
 }

@@ -50,6 +50,8 @@ pub async fn register(
     socket.on(client::KICK, host::kick);
     socket.on(client::TRANSPORT_START, host::transport_start);
     socket.on(client::TRANSPORT_STOP, host::transport_stop);
+    socket.on(client::RECORDING_START, host::recording_start);
+    socket.on(client::RECORDING_STOP, host::recording_stop);
     socket.on(client::CLOCK_PING, clock::ping);
     socket.on_fallback(unknown_event);
     socket.on_disconnect(disconnect::handle);

@@ -43,6 +43,8 @@ pub struct SessionJoined {
     pub host_id: Option<String>,
     pub settings: Settings,
     pub transport: Transport,
+    /// The latest take's status (null before the first take).
+    pub recording: Option<RecordingInfo>,
     /// The room's latest seq: the client's `lastSeq` starts here.
     #[ts(type = "number")]
     pub seq: u64,
@@ -151,6 +153,44 @@ pub struct BroadcastEvent {
     pub server_time: f64,
 }
 
+/// Why a take ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TakeEnd {
+    Stopped,
+    Limit,
+    RoomEnded,
+}
+
+/// Where recording stands: the current take, or the last one and its download link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingInfo {
+    pub recording: bool,
+    /// Server time the take started.
+    pub started_at: f64,
+    /// Musical events recorded so far.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Relative link to the Standard MIDI File (add `?format=json` for JSON); once the take ends.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<TakeEnd>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingState {
+    #[serde(flatten)]
+    pub info: RecordingInfo,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
 /// Every event that carries a room seq, as stored in the replay buffer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -162,6 +202,7 @@ pub enum RoomEvent {
     HostChanged(HostChanged),
     SettingsChanged(SettingsChanged),
     TransportState(TransportState),
+    RecordingState(RecordingState),
     Broadcast(BroadcastEvent),
 }
 

@@ -23,9 +23,11 @@ pub mod client {
     pub const CLOCK_PING: &str = "clock:ping";
     pub const TRANSPORT_START: &str = "transport:start";
     pub const TRANSPORT_STOP: &str = "transport:stop";
+    pub const RECORDING_START: &str = "recording:start";
+    pub const RECORDING_STOP: &str = "recording:stop";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 11] = [
+    pub const ALL: [(&str, &str); 13] = [
         ("SESSION_CREATE", SESSION_CREATE),
         ("SESSION_JOIN", SESSION_JOIN),
         ("SESSION_LEAVE", SESSION_LEAVE),
@@ -37,6 +39,8 @@ pub mod client {
         ("CLOCK_PING", CLOCK_PING),
         ("TRANSPORT_START", TRANSPORT_START),
         ("TRANSPORT_STOP", TRANSPORT_STOP),
+        ("RECORDING_START", RECORDING_START),
+        ("RECORDING_STOP", RECORDING_STOP),
     ];
 }
 
@@ -54,12 +58,13 @@ pub mod server {
     pub const KICKED: &str = "session:kicked";
     pub const LATENCY: &str = "session:latency";
     pub const TRANSPORT_STATE: &str = "transport:state";
+    pub const RECORDING_STATE: &str = "recording:state";
     pub const CLOCK_PONG: &str = "clock:pong";
     pub const EVENT_BROADCAST: &str = "event:broadcast";
     pub const ERROR: &str = "error";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 15] = [
+    pub const ALL: [(&str, &str); 16] = [
         ("SESSION_CREATED", SESSION_CREATED),
         ("SESSION_JOINED", SESSION_JOINED),
         ("SESSION_RESUMED", SESSION_RESUMED),
@@ -72,6 +77,7 @@ pub mod server {
         ("KICKED", KICKED),
         ("LATENCY", LATENCY),
         ("TRANSPORT_STATE", TRANSPORT_STATE),
+        ("RECORDING_STATE", RECORDING_STATE),
         ("CLOCK_PONG", CLOCK_PONG),
         ("EVENT_BROADCAST", EVENT_BROADCAST),
         ("ERROR", ERROR),
@@ -88,6 +94,7 @@ impl RoomEvent {
             RoomEvent::HostChanged(e) => e.seq,
             RoomEvent::SettingsChanged(e) => e.seq,
             RoomEvent::TransportState(e) => e.seq,
+            RoomEvent::RecordingState(e) => e.seq,
             RoomEvent::Broadcast(e) => e.seq,
         }
     }
@@ -102,6 +109,7 @@ impl RoomEvent {
             RoomEvent::HostChanged(_) => server::HOST_CHANGED,
             RoomEvent::SettingsChanged(_) => server::SETTINGS_CHANGED,
             RoomEvent::TransportState(_) => server::TRANSPORT_STATE,
+            RoomEvent::RecordingState(_) => server::RECORDING_STATE,
             RoomEvent::Broadcast(_) => server::EVENT_BROADCAST,
         }
     }

@@ -41,10 +41,10 @@ impl SessionManager {
             .lock_room(&request.room_code, JamError::NotInRoom)
             .await?;
         let now_ms = self.now_ms();
-        let (event, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
-        let seq = event.event.seq();
+        let (events, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
+        let seq = events.first().map_or(room.seq, |e| e.event.seq());
         Ok(Relayed {
-            delivery: Self::deliver(room, vec![event]),
+            delivery: Self::deliver(room, events),
             recipients,
             seq,
         })
@@ -103,6 +103,26 @@ impl SessionManager {
     ) -> Result<Delivery, JamError> {
         let now_ms = self.now_ms();
         self.command(room_code, |room| room.stop_transport(conn, now_ms))
+            .await
+    }
+
+    pub async fn start_recording(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| room.start_recording(conn, now_ms))
+            .await
+    }
+
+    pub async fn stop_recording(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| room.stop_recording(conn, now_ms))
             .await
     }
 

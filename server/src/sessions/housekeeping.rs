@@ -47,6 +47,7 @@ impl SessionManager {
             .is_some_and(|since| now >= since + self.limits.empty_room_ttl)
         {
             room.deleted = true;
+            room.recorder.room_ended(now);
             self.rooms.lock(code).remove(code);
             self.room_count.fetch_sub(1, Ordering::Relaxed);
             return Sweep::Deleted;
@@ -62,6 +63,7 @@ impl SessionManager {
     /// Forgets per-IP counters whose minute is over.
     pub fn prune_counters(&self) {
         self.conns.prune(Instant::now());
+        self.takes.prune(Instant::now());
     }
 
     /// A report for each room whose members' round trips changed since the last one.

@@ -7,9 +7,11 @@ pub mod clock;
 mod codes;
 mod connections;
 pub mod ratelimit;
+mod recordings;
 mod room;
 mod room_commands;
 mod room_presence;
+mod room_recording;
 pub mod settings;
 mod shards;
 pub mod transport;
@@ -25,6 +27,8 @@ use tokio::time::Instant;
 use crate::error::JamError;
 use clock::ServerClock;
 use connections::Connections;
+use recordings::TakeStore;
+use room::RoomConfig;
 use settings::{Settings, SettingsPatch};
 use shards::Sharded;
 
@@ -54,6 +58,10 @@ pub struct Limits {
     pub max_creates_per_minute: u32,
     /// Wrong room codes per minute, per connection and per IP, before every join is refused.
     pub max_code_misses_per_minute: u32,
+    /// Musical events one take may hold before it stops itself.
+    pub max_recording_events: usize,
+    /// How long a take stays downloadable after its room ends.
+    pub recording_ttl: Duration,
 }
 
 type RoomCell = Arc<AsyncMutex<Room>>;
@@ -76,6 +84,8 @@ pub struct Joined {
 pub struct SessionManager {
     limits: Limits,
     clock: ServerClock,
+    room_config: RoomConfig,
+    takes: Arc<TakeStore>,
     rooms: Sharded<String, RoomCell>,
     conns: Connections,
     room_count: AtomicUsize,
@@ -84,10 +94,20 @@ pub struct SessionManager {
 
 impl SessionManager {
     pub fn new(limits: Limits) -> Self {
+        let clock = ServerClock::new();
+        let takes = Arc::new(TakeStore::new(limits.recording_ttl));
+        let room_config = RoomConfig {
+            replay_capacity: limits.replay_buffer,
+            takes: takes.clone(),
+            max_recording_events: limits.max_recording_events,
+            clock,
+        };
         SessionManager {
             conns: Connections::new(&limits),
             limits,
-            clock: ServerClock::new(),
+            clock,
+            room_config,
+            takes,
             rooms: Sharded::default(),
             room_count: AtomicUsize::new(0),
             participant_count: AtomicUsize::new(0),
@@ -115,6 +135,11 @@ impl SessionManager {
         &self.conns
     }
 
+    /// The finished take a download link names, while the link is alive.
+    pub fn take_for_download(&self, file_name: &str) -> Option<Arc<crate::recording::Take>> {
+        self.takes.get(file_name, Instant::now())
+    }
+
     /// Creates an empty room with a fresh code, unique among live rooms.
     pub fn create_room(
         &self,
@@ -138,12 +163,7 @@ impl SessionManager {
             if shard.contains_key(&code) {
                 continue;
             }
-            let room = Room::new(
-                code.clone(),
-                settings,
-                self.limits.replay_buffer,
-                Instant::now(),
-            );
+            let room = Room::new(code.clone(), settings, &self.room_config, Instant::now());
             shard.insert(code.clone(), Arc::new(AsyncMutex::new(room)));
             self.room_count.fetch_add(1, Ordering::Relaxed);
             return Ok(code);

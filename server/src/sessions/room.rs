@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::clock::ServerClock;
 use super::codes::{new_participant_id, new_resume_token};
+use super::recordings::TakeStore;
+use super::room_recording::Recorder;
 use super::settings::Settings;
 use super::transport::Transport;
 use super::ConnId;
@@ -16,6 +19,7 @@ use crate::protocol::{
     HostChanged, LeaveReason, MissedEvent, Participant, RoomEvent, SessionJoined, UserJoined,
     UserLeft, You,
 };
+use crate::recording::StopReason;
 
 pub(super) struct Member {
     pub(super) participant: Participant,
@@ -49,6 +53,17 @@ pub struct Room {
     /// Set when the room is deleted, for anyone who looked it up before and locks it after.
     pub(super) deleted: bool,
     pub(super) latency_dirty: bool,
+    pub(super) recorder: Recorder,
+    clock: ServerClock,
+}
+
+/// What every room of a server shares: its buffers' sizes, the take store and the clock.
+#[derive(Clone)]
+pub struct RoomConfig {
+    pub replay_capacity: usize,
+    pub takes: Arc<TakeStore>,
+    pub max_recording_events: usize,
+    pub clock: ServerClock,
 }
 
 /// A successful resume: the new session, what was missed, and the connection it took over (if any).
@@ -62,7 +77,7 @@ pub struct Resumed {
 }
 
 impl Room {
-    pub fn new(code: String, settings: Settings, replay_capacity: usize, now: Instant) -> Room {
+    pub fn new(code: String, settings: Settings, config: &RoomConfig, now: Instant) -> Room {
         Room {
             code,
             members: Vec::new(),
@@ -72,10 +87,12 @@ impl Room {
             settings,
             seq: 0,
             replay: VecDeque::new(),
-            replay_capacity,
+            replay_capacity: config.replay_capacity,
             empty_since: Some(now),
             deleted: false,
             latency_dirty: false,
+            recorder: Recorder::new(config.takes.clone(), config.max_recording_events),
+            clock: config.clock,
         }
     }
 
@@ -129,6 +146,7 @@ impl Room {
             host_id: self.host_id.clone(),
             settings: self.settings.clone(),
             transport: self.transport.clone(),
+            recording: self.recorder.status(),
             seq: self.seq,
             server_time: now_ms,
         }
@@ -165,6 +183,8 @@ impl Room {
         if self.host_id.is_none() {
             self.host_id = Some(participant.id.clone());
         }
+        self.recorder
+            .joined(self.clock.now_ms(), &participant.id, &participant.name);
         self.members.push(Member {
             participant: participant.clone(),
             conn: Some(conn),
@@ -192,6 +212,8 @@ impl Room {
     ) -> Vec<Sequenced> {
         let member = self.members.remove(index);
         let user_id = member.participant.id;
+        let now_ms = self.clock.now_ms();
+        self.recorder.left(now_ms, &user_id);
         let mut events = vec![self.push(false, |room_code, seq| {
             RoomEvent::UserLeft(UserLeft {
                 user_id: user_id.clone(),
@@ -206,6 +228,7 @@ impl Room {
         }
         if self.members.is_empty() {
             self.empty_since = Some(now);
+            events.extend(self.finish_take(now_ms, StopReason::RoomEnded));
         }
         events
     }

@@ -12,6 +12,7 @@ use crate::protocol::{
     BroadcastEvent, LatencyReport, LeaveReason, ParticipantLatency, RoomEvent, SettingsChanged,
     TransportState,
 };
+use crate::recording::StopReason;
 use crate::relay_value::RelayValue;
 
 impl Room {
@@ -22,10 +23,11 @@ impl Room {
         event_name: String,
         data: RelayValue,
         now_ms: f64,
-    ) -> Result<(Sequenced, usize), JamError> {
+    ) -> Result<(Vec<Sequenced>, usize), JamError> {
         let index = self.member_index(conn)?;
         let sender_id = self.members[index].participant.id.clone();
         let recipients = self.members.iter().filter(|m| m.conn.is_some()).count() - 1;
+        let limit_reached = self.recorder.offer(now_ms, &sender_id, &event_name, &data);
         let event = self.push(true, |room_code, seq| {
             RoomEvent::Broadcast(BroadcastEvent {
                 event_name,
@@ -36,11 +38,19 @@ impl Room {
                 server_time: now_ms,
             })
         });
-        Ok((event, recipients))
+        let mut events = vec![event];
+        if limit_reached {
+            events.extend(self.finish_take(now_ms, StopReason::Limit));
+        }
+        Ok((events, recipients))
     }
 
     /// The member index of `conn`, which must be the host to do `action`.
-    fn require_host(&self, conn: &ConnId, action: &'static str) -> Result<usize, JamError> {
+    pub(super) fn require_host(
+        &self,
+        conn: &ConnId,
+        action: &'static str,
+    ) -> Result<usize, JamError> {
         let index = self.member_index(conn)?;
         if self.host_id.as_deref() != Some(self.members[index].participant.id.as_str()) {
             return Err(JamError::Forbidden(action));
@@ -80,6 +90,8 @@ impl Room {
                 .with_patch(patch, self.server_max_participants, self.members.len())?;
         let by = self.members[host].participant.id.clone();
         self.settings = settings.clone();
+        let meter = self.meter();
+        self.recorder.meter_changed(now_ms, meter);
         let mut events = vec![self.push(false, |room_code, seq| {
             RoomEvent::SettingsChanged(SettingsChanged {
                 settings,

@@ -9,15 +9,18 @@ use super::*;
 use crate::error::ErrorCode;
 use crate::protocol::{LeaveReason, RoomEvent};
 use crate::relay_value::RelayValue;
+use crate::sessions::clock::ServerClock;
+use crate::sessions::recordings::TakeStore;
 use crate::sessions::settings::{Settings, SettingsPatch};
 
 fn room(capacity: usize) -> Room {
-    Room::new(
-        "ABCDEF".into(),
-        Settings::defaults(16),
-        capacity,
-        Instant::now(),
-    )
+    let config = RoomConfig {
+        replay_capacity: capacity,
+        takes: Arc::new(TakeStore::new(Duration::from_secs(60))),
+        max_recording_events: 100,
+        clock: ServerClock::new(),
+    };
+    Room::new("ABCDEF".into(), Settings::defaults(16), &config, Instant::now())
 }
 
 fn conn(name: &str) -> ConnId {
@@ -75,10 +78,10 @@ fn seq_is_strictly_increasing_and_the_replay_buffer_is_bounded() {
     admit_all(&mut room, &["a", "b"]);
     let mut all = Vec::new();
     for i in 0..10 {
-        let (event, _) = room
+        let (events, _) = room
             .relay(&conn("a"), "x".into(), RelayValue::Number(i.into()), 0.0)
             .unwrap();
-        all.push(event);
+        all.extend(events);
     }
     let got = seqs(&all);
     assert!(got.windows(2).all(|w| w[1] == w[0] + 1));

@@ -19,6 +19,8 @@ fn limits() -> Limits {
         rate_disconnect_after: Duration::from_secs(10),
         max_creates_per_minute: 50,
         max_code_misses_per_minute: 10,
+        max_recording_events: 1000,
+        recording_ttl: Duration::from_secs(3600),
     }
 }
 

@@ -1,11 +1,36 @@
 /**
  * The jam page's session state as one pure reducer: which view is shown, who is in the room, the
- * connection, the error in place and the activity log. Server events become actions here, so the
- * order they arrive in is the order they apply in (no stale snapshots from async code).
+ * room's host, settings and transport, the connection, the error in place and the activity log.
+ * Server events become actions here, so the order they arrive in is the order they apply in (no
+ * stale snapshots from async code). The musical room's events are applied in roomReducer.ts.
  */
 import { colorIn } from "../music/colors";
 import type { ConnectionState } from "../services/socketService";
-import type { Participant, SessionJoined, UserJoined, UserLeft } from "../types/protocol";
+import type {
+  HostChanged,
+  LatencyReport,
+  Participant,
+  SessionJoined,
+  SessionResumed,
+  Settings,
+  SettingsChanged,
+  Transport,
+  TransportState,
+  UserJoined,
+  UserLeft,
+  UserPresence,
+} from "../types/protocol";
+import {
+  applyHostChanged,
+  applyLatency,
+  applyPresence,
+  applyResumed,
+  applySettings,
+  applyTransport,
+  leaveText,
+  nameOf,
+  withLog,
+} from "./roomReducer";
 
 export type Phase = "landing" | "joining" | "session";
 
@@ -25,6 +50,11 @@ export interface JamState {
   roomCode: string;
   myId: string;
   participants: Participant[];
+  hostId: string | null;
+  settings: Settings;
+  transport: Transport;
+  /** Round trips to the server by participant id, in ms, as last reported. */
+  latency: Record<string, number>;
   error: string;
   /** Newest first, at most LOG_LIMIT entries. */
   log: LogEntry[];
@@ -37,13 +67,39 @@ export type JamAction =
   | { type: "joined"; payload: SessionJoined }
   | { type: "userJoined"; payload: UserJoined }
   | { type: "userLeft"; payload: UserLeft }
+  | { type: "resumed"; payload: SessionResumed }
+  | { type: "userAway"; payload: UserPresence }
+  | { type: "userBack"; payload: UserPresence }
+  | { type: "hostChanged"; payload: HostChanged }
+  | { type: "settingsChanged"; payload: SettingsChanged }
+  | { type: "transport"; payload: TransportState }
+  | { type: "latency"; payload: LatencyReport }
   /** Someone played `what` ("C4", "Snare"); no senderId means we did. */
   | { type: "played"; senderId?: string; what: string }
   | { type: "left" }
   | { type: "failed"; message: string }
   | { type: "error"; message: string };
 
-export const LOG_LIMIT = 50;
+/** What a room starts with on the server; shown until the first snapshot says otherwise. */
+export const DEFAULT_SETTINGS: Settings = {
+  bpm: 120,
+  beatsPerBar: 4,
+  beatUnit: 4,
+  key: null,
+  locked: false,
+  maxParticipants: 16,
+};
+export const STOPPED: Transport = { playing: false, bpm: 120, startedAt: 0, startBeat: 0 };
+
+/** Everything the room tells us about itself, reset on leaving. */
+const NO_ROOM = {
+  myId: "",
+  participants: [],
+  hostId: null,
+  settings: DEFAULT_SETTINGS,
+  transport: STOPPED,
+  latency: {},
+} satisfies Partial<JamState>;
 
 export function initialJamState(name = "", roomCode = ""): JamState {
   return {
@@ -51,21 +107,11 @@ export function initialJamState(name = "", roomCode = ""): JamState {
     connection: "connecting",
     name,
     roomCode,
-    myId: "",
-    participants: [],
+    ...NO_ROOM,
     error: "",
     log: [],
     nextLogId: 1,
   };
-}
-
-function withLog(state: JamState, text: string, color?: string): JamState {
-  const entry: LogEntry = { id: state.nextLogId, text, color };
-  return { ...state, log: [entry, ...state.log].slice(0, LOG_LIMIT), nextLogId: state.nextLogId + 1 };
-}
-
-function nameOf(state: JamState, id: string): string {
-  return state.participants.find((p) => p.id === id)?.name ?? "Someone";
 }
 
 function applyJoined(state: JamState, payload: SessionJoined): JamState {
@@ -78,6 +124,10 @@ function applyJoined(state: JamState, payload: SessionJoined): JamState {
     roomCode: payload.roomCode,
     myId: payload.you.id,
     participants: payload.participants,
+    hostId: payload.hostId,
+    settings: payload.settings,
+    transport: payload.transport,
+    latency: isRejoin ? state.latency : {},
     error: "",
   };
   const text = isRejoin
@@ -93,12 +143,36 @@ function applyUserJoined(state: JamState, { user, roomCode }: UserJoined): JamSt
   return withLog(next, `${user.name} joined`, colorIn(next.participants, user.id));
 }
 
-function applyUserLeft(state: JamState, { userId, roomCode }: UserLeft): JamState {
+function applyUserLeft(state: JamState, { userId, roomCode, reason }: UserLeft): JamState {
   if (state.phase !== "session" || roomCode !== state.roomCode) return state;
   const leaver = state.participants.find((p) => p.id === userId);
   if (!leaver) return state;
-  const next = { ...state, participants: state.participants.filter((p) => p.id !== userId) };
-  return withLog(next, `${leaver.name} left`, colorIn(state.participants, userId));
+  const { [userId]: _gone, ...latency } = state.latency;
+  const next = { ...state, participants: state.participants.filter((p) => p.id !== userId), latency };
+  return withLog(next, leaveText(leaver.name, reason), colorIn(state.participants, userId));
+}
+
+/** The musical room's events; each ignores events of another room or outside a session. */
+function applyRoomEvent(state: JamState, action: JamAction): JamState {
+  if (state.phase !== "session" || !("payload" in action) || action.payload.roomCode !== state.roomCode) return state;
+  switch (action.type) {
+    case "resumed":
+      return applyResumed(state, action.payload);
+    case "userAway":
+      return applyPresence(state, action.payload.userId, true);
+    case "userBack":
+      return applyPresence(state, action.payload.userId, false);
+    case "hostChanged":
+      return applyHostChanged(state, action.payload);
+    case "settingsChanged":
+      return applySettings(state, action.payload);
+    case "transport":
+      return applyTransport(state, action.payload);
+    case "latency":
+      return applyLatency(state, action.payload);
+    default:
+      return state;
+  }
 }
 
 export function jamReducer(state: JamState, action: JamAction): JamState {
@@ -113,15 +187,23 @@ export function jamReducer(state: JamState, action: JamAction): JamState {
       return applyUserJoined(state, action.payload);
     case "userLeft":
       return applyUserLeft(state, action.payload);
+    case "resumed":
+    case "userAway":
+    case "userBack":
+    case "hostChanged":
+    case "settingsChanged":
+    case "transport":
+    case "latency":
+      return applyRoomEvent(state, action);
     case "played": {
       if (state.phase !== "session") return state;
       const id = action.senderId ?? state.myId;
       return withLog(state, `${nameOf(state, id)} played ${action.what}`, colorIn(state.participants, id));
     }
     case "left":
-      return { ...state, phase: "landing", myId: "", participants: [], error: "", log: [] };
+      return { ...state, phase: "landing", ...NO_ROOM, error: "", log: [] };
     case "failed":
-      return { ...state, phase: "landing", myId: "", participants: [], error: action.message };
+      return { ...state, phase: "landing", ...NO_ROOM, error: action.message };
     case "error":
       return { ...state, error: action.message };
   }

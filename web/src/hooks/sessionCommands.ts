@@ -1,15 +1,24 @@
 /**
  * What the jam page does with the server, as plain functions over one context: create, join,
- * leave, send, and the reactions to server events (including rejoining after a reconnect). The
- * context holds refs, because socket handlers outlive React renders.
+ * leave, send, and the reactions to server events. Getting back into the room after a dropped
+ * connection is the service's job (it resumes by itself); the page only follows what it reports.
+ * The context holds refs, because socket handlers outlive React renders.
  */
 import { readNoteMessage, type NoteData, type NoteMessage } from "../music/noteMessages";
 import { drumName, noteName } from "../music/notes";
 import type { ConnectionState, SocketService } from "../services/socketService";
-import { describeError, errorCodeOf, friendlyMessage, sessionEndedMessage } from "../session/errorMessages";
+import { describeError, friendlyMessage, KICKED_MESSAGE, sessionEndedMessage } from "../session/errorMessages";
 import { normalizeRoomCode } from "../session/roomLink";
 import { storeName } from "../session/storedName";
-import { ClientEvents, type BroadcastEvent, type ErrorPayload, type SessionJoined } from "../types/protocol";
+import {
+  ClientEvents,
+  type BroadcastEvent,
+  type ErrorPayload,
+  type SessionJoined,
+  type SessionKicked,
+  type SessionResumed,
+  type UserLeft,
+} from "../types/protocol";
 import type { JamAction } from "./jamReducer";
 
 /** What the page needs from socketService; tests pass a fake with the same shape. */
@@ -22,9 +31,24 @@ export type JamService = Pick<
   | "joinSession"
   | "leaveSession"
   | "broadcast"
+  | "transferHost"
+  | "updateSettings"
+  | "kick"
+  | "startTransport"
+  | "stopTransport"
+  | "syncClock"
+  | "serverNow"
   | "onSessionJoined"
+  | "onSessionResumed"
   | "onUserJoined"
   | "onUserLeft"
+  | "onUserAway"
+  | "onUserBack"
+  | "onHostChanged"
+  | "onSettingsChanged"
+  | "onTransportState"
+  | "onLatency"
+  | "onKicked"
   | "onEvent"
   | "onError"
   | "onConnectionState"
@@ -32,16 +56,20 @@ export type JamService = Pick<
 
 export type RemoteNoteHandler = (message: NoteMessage, senderId: string) => void;
 
-/** What the player asked for. `member` is true while we are in the room on the current connection. */
+/**
+ * What the player asked for. `member` is true while we are in the room on the current connection;
+ * `myId` is our participant id there, once in (a resume keeps it, a fallback join changes it).
+ */
 export interface Intent {
   name: string;
   roomCode: string;
   active: boolean;
   member: boolean;
   joinedOnce: boolean;
+  myId: string;
 }
 
-export const IDLE_INTENT: Intent = { name: "", roomCode: "", active: false, member: false, joinedOnce: false };
+export const IDLE_INTENT: Intent = { name: "", roomCode: "", active: false, member: false, joinedOnce: false, myId: "" };
 
 export interface SessionContext {
   service: JamService;
@@ -52,12 +80,66 @@ export interface SessionContext {
   remoteNote: { current: RemoteNoteHandler };
 }
 
-/** Applies a `session:joined` (reply event or ack; the reducer ignores the duplicate) if it is ours. */
-export function acceptJoined(ctx: SessionContext, payload: SessionJoined): void {
+function isOurRoom(ctx: SessionContext, roomCode: string): boolean {
   const intent = ctx.intent.current;
-  if (!intent.active || normalizeRoomCode(payload.roomCode) !== normalizeRoomCode(intent.roomCode)) return;
-  Object.assign(intent, { roomCode: payload.roomCode, member: true, joinedOnce: true });
+  return intent.active && normalizeRoomCode(roomCode) === normalizeRoomCode(intent.roomCode);
+}
+
+/** Measures the offset to the server's clock, for the metronome; it then stays fresh by itself. */
+function syncClock(ctx: SessionContext): void {
+  ctx.service.syncClock().catch(() => undefined); // Until it answers, local time stands in.
+}
+
+/**
+ * A seat the player no longer wants: they left (or gave up joining) while the request or the
+ * connection was under way, and the server has them in the room anyway. Give it up.
+ */
+function giveUp(ctx: SessionContext, roomCode: string): void {
+  ctx.service.leaveSession(roomCode).catch(() => undefined);
+}
+
+/**
+ * Applies a `session:joined` if it is ours: the answer to our join (reply event and ack; the
+ * duplicate is ignored) or the service's fresh join after a resume was refused (a new id).
+ */
+export function acceptJoined(ctx: SessionContext, payload: SessionJoined): void {
+  if (!isOurRoom(ctx, payload.roomCode)) return giveUp(ctx, payload.roomCode);
+  const intent = ctx.intent.current;
+  const duplicate = intent.member && intent.myId === payload.you.id;
+  Object.assign(intent, { roomCode: payload.roomCode, member: true, joinedOnce: true, myId: payload.you.id });
   ctx.dispatch({ type: "joined", payload });
+  if (!duplicate) syncClock(ctx);
+}
+
+/** The service resumed our seat after a drop: same id; the snapshot refreshes the whole room. */
+export function acceptResumed(ctx: SessionContext, payload: SessionResumed): void {
+  if (!isOurRoom(ctx, payload.roomCode) || !ctx.intent.current.joinedOnce) return giveUp(ctx, payload.roomCode);
+  Object.assign(ctx.intent.current, { member: true, myId: payload.you.id });
+  ctx.dispatch({ type: "resumed", payload });
+  syncClock(ctx);
+}
+
+/** Out of the room without asking: back to the landing view with why. */
+function dropOut(ctx: SessionContext, message: string): void {
+  const { name, roomCode } = ctx.intent.current;
+  ctx.attempt.current++;
+  ctx.intent.current = { ...IDLE_INTENT, name, roomCode };
+  ctx.dispatch({ type: "failed", message });
+}
+
+export function onKicked(ctx: SessionContext, { roomCode }: SessionKicked): void {
+  if (isOurRoom(ctx, roomCode) && ctx.intent.current.joinedOnce) dropOut(ctx, KICKED_MESSAGE);
+}
+
+/** Someone left; if it is us (removed, timed out, cut off for flooding), we are out too. */
+export function onUserLeft(ctx: SessionContext, payload: UserLeft): void {
+  const intent = ctx.intent.current;
+  if (isOurRoom(ctx, payload.roomCode) && intent.joinedOnce && payload.userId === intent.myId) {
+    const message = payload.reason === "kicked" ? KICKED_MESSAGE : friendlyMessage("not_in_room", intent.roomCode);
+    dropOut(ctx, message);
+    return;
+  }
+  ctx.dispatch({ type: "userLeft", payload });
 }
 
 /** Starts an attempt to get into a room: the landing view waits, with the buttons disabled. */
@@ -83,7 +165,8 @@ export async function createAndJoin(ctx: SessionContext, name: string): Promise<
     roomCode = (await ctx.service.createSession()).roomCode;
     if (ctx.attempt.current !== attempt) return;
     ctx.intent.current.roomCode = roomCode;
-    acceptJoined(ctx, await ctx.service.joinSession(roomCode, name));
+    const joined = await ctx.service.joinSession(roomCode, name);
+    if (ctx.attempt.current === attempt) acceptJoined(ctx, joined); // Else its reply event gave it up.
   } catch (error) {
     failAttempt(ctx, attempt, error, roomCode);
   }
@@ -93,7 +176,8 @@ export async function join(ctx: SessionContext, name: string, code: string): Pro
   const roomCode = normalizeRoomCode(code);
   const attempt = beginAttempt(ctx, name, roomCode);
   try {
-    acceptJoined(ctx, await ctx.service.joinSession(roomCode, name));
+    const joined = await ctx.service.joinSession(roomCode, name);
+    if (ctx.attempt.current === attempt) acceptJoined(ctx, joined); // Else its reply event gave it up.
   } catch (error) {
     failAttempt(ctx, attempt, error, roomCode);
   }
@@ -117,36 +201,14 @@ export function send(ctx: SessionContext, eventName: string, data: NoteData): vo
   try {
     ctx.service.broadcast(roomCode, eventName, data);
   } catch {
-    // Not connected after all: the indicator says so, and a rejoin follows the reconnect.
+    // Not connected after all: the indicator says so, and the service resumes after the reconnect.
   }
 }
 
-/** After a reconnect the server has forgotten us (no grace period): join again under the same name. */
-function rejoin(ctx: SessionContext): void {
-  const { roomCode, name } = ctx.intent.current;
-  const attempt = ctx.attempt.current;
-  ctx.service.joinSession(roomCode, name).then(
-    (payload) => acceptJoined(ctx, payload),
-    (error: unknown) => {
-      if (ctx.attempt.current !== attempt) return;
-      if (errorCodeOf(error) === "room_not_found") {
-        ctx.intent.current = { ...IDLE_INTENT, name, roomCode };
-        ctx.dispatch({ type: "failed", message: sessionEndedMessage(roomCode) });
-      } else {
-        ctx.dispatch({ type: "error", message: describeError(error, roomCode) });
-      }
-    },
-  );
-}
-
+/** Off the connection we are not in the room until the service reports the resume (or a fresh join). */
 export function onConnectionState(ctx: SessionContext, state: ConnectionState): void {
   ctx.dispatch({ type: "connection", state });
-  const intent = ctx.intent.current;
-  if (state !== "connected") {
-    intent.member = false;
-  } else if (intent.active && intent.joinedOnce) {
-    rejoin(ctx);
-  }
+  if (state !== "connected") ctx.intent.current.member = false;
 }
 
 /** A relayed event: sound and light it (via the page's handler) and log note ons. */
@@ -162,10 +224,32 @@ export function onRelayedEvent(ctx: SessionContext, { eventName, data, senderId,
   }
 }
 
+/** Requests whose refusals arrive as rejected promises too, and are reported there (or are moot). */
+const ANSWERED_ELSEWHERE: ReadonlySet<string> = new Set([
+  ClientEvents.SESSION_CREATE,
+  ClientEvents.SESSION_LEAVE,
+  ClientEvents.SESSION_RESUME,
+  ClientEvents.TRANSFER_HOST,
+  ClientEvents.UPDATE_SETTINGS,
+  ClientEvents.KICK,
+  ClientEvents.TRANSPORT_START,
+  ClientEvents.TRANSPORT_STOP,
+  ClientEvents.CLOCK_PING,
+]);
+
 export function onServerError(ctx: SessionContext, payload: ErrorPayload): void {
-  // Create and join failures arrive as rejected requests too, and are reported there.
-  if (payload.event === ClientEvents.SESSION_CREATE || payload.event === ClientEvents.SESSION_JOIN) return;
-  // After leaving (or being dropped), late refusals of a leave or of notes are moot.
-  if (payload.event === ClientEvents.SESSION_LEAVE || !ctx.intent.current.member) return;
-  ctx.dispatch({ type: "error", message: friendlyMessage(payload.code, ctx.intent.current.roomCode) });
+  const intent = ctx.intent.current;
+  if (payload.event === ClientEvents.SESSION_JOIN) {
+    // Our own joins are reported where we await them. Once in, a join refusal is the service's
+    // fresh join after a refused resume: the seat and maybe the room are gone.
+    if (intent.active && intent.joinedOnce && !intent.member) {
+      const roomCode = intent.roomCode;
+      const gone = payload.code === "room_not_found";
+      dropOut(ctx, gone ? sessionEndedMessage(roomCode) : friendlyMessage(payload.code, roomCode));
+    }
+    return;
+  }
+  // After leaving (or being dropped), late refusals of notes are moot.
+  if (ANSWERED_ELSEWHERE.has(payload.event) || !intent.member) return;
+  ctx.dispatch({ type: "error", message: friendlyMessage(payload.code, intent.roomCode) });
 }

@@ -1,15 +1,18 @@
 /**
  * All of the jam page's socketService wiring as one hook: connect on mount, create/join/leave,
- * live participants, relayed notes, errors, and rejoining the room by itself after a reconnect.
- * The logic lives in sessionCommands.ts; this hook binds it to React state.
+ * live participants, the room's host, settings, transport and latency, relayed notes and errors.
+ * After a dropped connection the service resumes the room by itself; the hook follows its reports.
+ * The logic lives in sessionCommands.ts and hostCommands.ts; this hook binds it to React state.
  */
 import { useEffect, useMemo, useReducer, useRef } from "react";
 import type { NoteData } from "../music/noteMessages";
-import { initialJamState, jamReducer, type JamState } from "./jamReducer";
+import { hostActions, type HostActions } from "./hostCommands";
+import { initialJamState, jamReducer, type JamAction, type JamState } from "./jamReducer";
 import * as commands from "./sessionCommands";
 import type { JamService, RemoteNoteHandler, SessionContext } from "./sessionCommands";
 
 export type { JamService, RemoteNoteHandler } from "./sessionCommands";
+export type { HostActions } from "./hostCommands";
 
 export interface JamSessionApi {
   state: JamState;
@@ -20,6 +23,27 @@ export interface JamSessionApi {
   send(eventName: string, data: NoteData): void;
   /** Logs our own playing, as others will see it. */
   logOwnPlay(what: string): void;
+  host: HostActions;
+}
+
+/** Subscribes the page to everything the service reports; returns the unsubscribers. */
+function subscribe(service: JamService, ctx: SessionContext, dispatch: (action: JamAction) => void) {
+  return [
+    service.onConnectionState((s) => commands.onConnectionState(ctx, s)),
+    service.onSessionJoined((payload) => commands.acceptJoined(ctx, payload)),
+    service.onSessionResumed((payload) => commands.acceptResumed(ctx, payload)),
+    service.onUserJoined((payload) => dispatch({ type: "userJoined", payload })),
+    service.onUserLeft((payload) => commands.onUserLeft(ctx, payload)),
+    service.onUserAway((payload) => dispatch({ type: "userAway", payload })),
+    service.onUserBack((payload) => dispatch({ type: "userBack", payload })),
+    service.onHostChanged((payload) => dispatch({ type: "hostChanged", payload })),
+    service.onSettingsChanged((payload) => dispatch({ type: "settingsChanged", payload })),
+    service.onTransportState((payload) => dispatch({ type: "transport", payload })),
+    service.onLatency((payload) => dispatch({ type: "latency", payload })),
+    service.onKicked((payload) => commands.onKicked(ctx, payload)),
+    service.onEvent((event) => commands.onRelayedEvent(ctx, event)),
+    service.onError((payload) => commands.onServerError(ctx, payload)),
+  ];
 }
 
 export function useJamSession(
@@ -36,14 +60,7 @@ export function useJamSession(
   const ctx = useMemo<SessionContext>(() => ({ service, dispatch, intent, attempt, remoteNote }), [service]);
 
   useEffect(() => {
-    const unsubscribers = [
-      service.onConnectionState((s) => commands.onConnectionState(ctx, s)),
-      service.onSessionJoined((payload) => commands.acceptJoined(ctx, payload)),
-      service.onUserJoined((payload) => dispatch({ type: "userJoined", payload })),
-      service.onUserLeft((payload) => dispatch({ type: "userLeft", payload })),
-      service.onEvent((event) => commands.onRelayedEvent(ctx, event)),
-      service.onError((payload) => commands.onServerError(ctx, payload)),
-    ];
+    const unsubscribers = subscribe(service, ctx, dispatch);
     service.connect(serverUrl).catch(() => undefined); // The connection indicator shows failures.
     return () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
@@ -58,6 +75,7 @@ export function useJamSession(
       leave: () => commands.leave(ctx),
       send: (eventName: string, data: NoteData) => commands.send(ctx, eventName, data),
       logOwnPlay: (what: string) => dispatch({ type: "played", what }),
+      host: hostActions(ctx),
     }),
     [ctx],
   );

@@ -3,6 +3,7 @@
  * samples are downloaded. The AudioContext is created lazily on the first user gesture (browsers
  * refuse to start audio before one); where Web Audio is missing every call is a silent no-op.
  */
+import { playClick } from "./click";
 import { playDrum } from "./drumSounds";
 import { noteFrequency } from "./notes";
 
@@ -76,6 +77,21 @@ export class Synth {
     if (!context || !this.output) return;
     try {
       playDrum(context, this.output, note, velocity / 127);
+    } catch {
+      // As above: sound is best effort.
+    }
+  }
+
+  /**
+   * A metronome click `inSeconds` from now, on the audio clock (sample-accurate, unlike a timer).
+   * The output latency is taken off, so the click leaves the speakers on the beat.
+   */
+  click(inSeconds: number, accent: boolean): void {
+    const context = this.readyContext();
+    if (!context || !this.output) return;
+    try {
+      const latency = context.outputLatency || 0;
+      playClick(context, this.output, context.currentTime + Math.max(0, inSeconds - latency), accent);
     } catch {
       // As above: sound is best effort.
     }

@@ -10,6 +10,7 @@ export const NAME_MAX_LENGTH = 32;
 export const NAME_REQUIRED_MESSAGE = "Enter your name first";
 export const NAME_INVALID_MESSAGE = `Pick a name of 1–${NAME_MAX_LENGTH} characters, no tabs or line breaks`;
 export const CODE_REQUIRED_MESSAGE = "Enter the 6-character room code you were given";
+export const KICKED_MESSAGE = "The host removed you from the session";
 
 /** `code` is an ErrorCode, "timeout" or "not_connected"; codes added later get a generic message. */
 export function friendlyMessage(code: ErrorCode | "timeout" | "not_connected" | (string & {}), roomCode = ""): string {
@@ -24,6 +25,14 @@ export function friendlyMessage(code: ErrorCode | "timeout" | "not_connected" | 
       return "Too many sessions right now — try again soon";
     case "not_in_room":
       return "You are no longer in this session — join again";
+    case "room_locked":
+      return `${roomCode ? `Session ${roomCode}` : "That session"} is locked — ask the host to open it`;
+    case "forbidden":
+      return "Only the host can do that";
+    case "rate_limited":
+      return "Too much at once — slow down a little";
+    case "resume_failed":
+      return "Could not get your place back in the session — join again";
     case "payload_too_large":
       return "That message was too big to send";
     case "invalid_payload":

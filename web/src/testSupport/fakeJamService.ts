@@ -4,38 +4,33 @@
  */
 import { vi } from "vitest";
 import type { JamService } from "../hooks/useJamSession";
-import { JamServiceError, type ConnectionState, type Unsubscribe } from "../services/socketService";
-import type { BroadcastEvent, ErrorCode, ErrorPayload, Participant, SessionJoined, UserJoined, UserLeft } from "../types/protocol";
+import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../services/socketService";
+import type { ErrorCode, Participant, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
 
-interface Events {
-  sessionJoined: SessionJoined;
-  userJoined: UserJoined;
-  userLeft: UserLeft;
-  event: BroadcastEvent;
-  error: ErrorPayload;
-  connectionState: ConnectionState;
-}
-
-type Listeners = { [K in keyof Events]: Set<(payload: Events[K]) => void> };
+type Events = Listeners;
+type AnyHandler = (payload: never) => void;
 
 export const FAKE_ROOM = "K7RMQ2";
+export const FAKE_SETTINGS: Settings = { bpm: 120, beatsPerBar: 4, beatUnit: 4, key: null, locked: false, maxParticipants: 16 };
+export const FAKE_TRANSPORT: Transport = { playing: false, bpm: 120, startedAt: 0, startBeat: 0 };
 
 export class FakeJamService implements JamService {
   connectionState: ConnectionState = "offline";
   /** Everyone already in FAKE_ROOM before we join, in join order. */
   others: Participant[] = [];
+  /** The host in the next join's snapshot; by default the first of `others`, else us. */
+  hostId: string | null = null;
+  settings: Settings = FAKE_SETTINGS;
+  transport: Transport = FAKE_TRANSPORT;
   /** Join refusals by room code, e.g. { ZZZZZZ: "room_not_found" }. */
   refusals: Record<string, ErrorCode> = {};
+  /** The last snapshot we were sent (join or resume). */
+  last: SessionJoined | null = null;
+  /** What serverNow() answers; tests move it to drive the metronome. */
+  now = 1_700_000_000_000;
   private joins = 0;
-  private seq = 0;
-  private readonly listeners: Listeners = {
-    sessionJoined: new Set(),
-    userJoined: new Set(),
-    userLeft: new Set(),
-    event: new Set(),
-    error: new Set(),
-    connectionState: new Set(),
-  };
+  seq = 0;
+  private readonly listeners = new Map<keyof Events, Set<AnyHandler>>();
 
   connect = vi.fn<JamService["connect"]>(async () => this.setConnection("connected"));
   disconnect = vi.fn<JamService["disconnect"]>(() => this.setConnection("offline"));
@@ -43,12 +38,27 @@ export class FakeJamService implements JamService {
   joinSession = vi.fn<JamService["joinSession"]>(async (roomCode, name) => this.answerJoin(roomCode, name));
   leaveSession = vi.fn<JamService["leaveSession"]>(async (roomCode) => ({ roomCode }));
   broadcast = vi.fn<JamService["broadcast"]>();
+  transferHost = vi.fn<JamService["transferHost"]>(async (roomCode) => this.ack(roomCode));
+  updateSettings = vi.fn<JamService["updateSettings"]>(async (roomCode) => this.ack(roomCode));
+  kick = vi.fn<JamService["kick"]>(async (roomCode) => this.ack(roomCode));
+  startTransport = vi.fn<JamService["startTransport"]>(async (roomCode) => this.ack(roomCode));
+  stopTransport = vi.fn<JamService["stopTransport"]>(async (roomCode) => this.ack(roomCode));
+  syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2 }));
+  serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
 
-  onSessionJoined = (handler: (p: SessionJoined) => void) => this.listen("sessionJoined", handler);
-  onUserJoined = (handler: (p: UserJoined) => void) => this.listen("userJoined", handler);
-  onUserLeft = (handler: (p: UserLeft) => void) => this.listen("userLeft", handler);
-  onEvent = (handler: (p: BroadcastEvent) => void) => this.listen("event", handler);
-  onError = (handler: (p: ErrorPayload) => void) => this.listen("error", handler);
+  onSessionJoined = (handler: (p: Events["sessionJoined"]) => void) => this.listen("sessionJoined", handler);
+  onSessionResumed = (handler: (p: Events["sessionResumed"]) => void) => this.listen("sessionResumed", handler);
+  onUserJoined = (handler: (p: Events["userJoined"]) => void) => this.listen("userJoined", handler);
+  onUserLeft = (handler: (p: Events["userLeft"]) => void) => this.listen("userLeft", handler);
+  onUserAway = (handler: (p: Events["userAway"]) => void) => this.listen("userAway", handler);
+  onUserBack = (handler: (p: Events["userBack"]) => void) => this.listen("userBack", handler);
+  onHostChanged = (handler: (p: Events["hostChanged"]) => void) => this.listen("hostChanged", handler);
+  onSettingsChanged = (handler: (p: Events["settingsChanged"]) => void) => this.listen("settingsChanged", handler);
+  onTransportState = (handler: (p: Events["transportState"]) => void) => this.listen("transportState", handler);
+  onLatency = (handler: (p: Events["latency"]) => void) => this.listen("latency", handler);
+  onKicked = (handler: (p: Events["kicked"]) => void) => this.listen("kicked", handler);
+  onEvent = (handler: (p: Events["event"]) => void) => this.listen("event", handler);
+  onError = (handler: (p: Events["error"]) => void) => this.listen("error", handler);
   onConnectionState = (handler: (p: ConnectionState) => void) => this.listen("connectionState", handler);
 
   /** Our participant id after the nth join (ids change on every join, as on the real server). */
@@ -62,18 +72,37 @@ export class FakeJamService implements JamService {
   }
 
   emit<K extends keyof Events>(kind: K, payload: Events[K]): void {
-    for (const handler of [...this.listeners[kind]]) handler(payload);
+    const handlers = (this.listeners.get(kind) ?? new Set()) as Set<(payload: Events[K]) => void>;
+    for (const handler of [...handlers]) handler(payload);
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
   }
 
   /** The server telling us someone else played. */
   relay(senderId: string, eventName: string, data: unknown): void {
-    this.seq += 1;
-    this.emit("event", { eventName, data, senderId, roomCode: FAKE_ROOM, seq: this.seq, serverTime: Date.now() });
+    this.emit("event", { eventName, data, senderId, roomCode: FAKE_ROOM, seq: this.nextSeq(), serverTime: this.now });
+  }
+
+  /** The service's report after a drop: back in with the same id; `changes` alter the snapshot. */
+  resume(changes: Partial<SessionResumed> = {}): SessionResumed {
+    if (!this.last) throw new Error("resume() before any join");
+    const payload: SessionResumed = { ...this.last, missed: [], gap: false, seq: this.nextSeq(), ...changes };
+    this.last = payload;
+    this.emit("sessionResumed", payload);
+    return payload;
+  }
+
+  private ack(roomCode: string) {
+    return { roomCode, seq: this.nextSeq() };
   }
 
   private listen<K extends keyof Events>(kind: K, handler: (payload: Events[K]) => void): Unsubscribe {
-    this.listeners[kind].add(handler);
-    return () => this.listeners[kind].delete(handler);
+    if (!this.listeners.has(kind)) this.listeners.set(kind, new Set());
+    const set = this.listeners.get(kind) as Set<(payload: Events[K]) => void>;
+    set.add(handler);
+    return () => set.delete(handler);
   }
 
   /** Like the server: the reply event first, then the ack (or the error event, then a rejection). */
@@ -90,12 +119,14 @@ export class FakeJamService implements JamService {
       roomCode: FAKE_ROOM,
       participants: [...this.others, me],
       you: { id: me.id, resumeToken: `token-${me.id}` },
-      hostId: this.others[0]?.id ?? me.id,
-      settings: { bpm: 120, beatsPerBar: 4, beatUnit: 4, key: null, locked: false, maxParticipants: 16 },
-      transport: { playing: false, bpm: 120, startedAt: 0, startBeat: 0 },
-      seq: ++this.seq,
-      serverTime: Date.now(),
+      hostId: this.hostId ?? this.others[0]?.id ?? me.id,
+      settings: this.settings,
+      transport: this.transport,
+      recording: null,
+      seq: this.nextSeq(),
+      serverTime: this.now,
     };
+    this.last = payload;
     this.emit("sessionJoined", payload);
     return payload;
   }

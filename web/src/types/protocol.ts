@@ -61,6 +61,10 @@ export type SessionJoined = { roomCode: string,
  */
 participants: Array<Participant>, you: You, hostId: string | null, settings: Settings, transport: Transport, 
 /**
+ * The latest take's status (null before the first take).
+ */
+recording: RecordingInfo | null, 
+/**
  * The room's latest seq: the client's `lastSeq` starts here.
  */
 seq: number, serverTime: number, };
@@ -76,6 +80,10 @@ gap: boolean, roomCode: string,
  * Everyone in the room, the joiner included, in join order.
  */
 participants: Array<Participant>, you: You, hostId: string | null, settings: Settings, transport: Transport, 
+/**
+ * The latest take's status (null before the first take).
+ */
+recording: RecordingInfo | null, 
 /**
  * The room's latest seq: the client's `lastSeq` starts here.
  */
@@ -102,6 +110,36 @@ export type TransportState = { roomCode: string, seq: number, playing: boolean, 
  * Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
  */
 startedAt: number, startBeat: number, };
+
+export type TakeEnd = "stopped" | "limit" | "room_ended";
+
+export type RecordingInfo = { recording: boolean, 
+/**
+ * Server time the take started.
+ */
+startedAt: number, 
+/**
+ * Musical events recorded so far.
+ */
+events: number, 
+/**
+ * Relative link to the Standard MIDI File (add `?format=json` for JSON); once the take ends.
+ */
+downloadUrl?: string, reason?: TakeEnd, };
+
+export type RecordingState = { roomCode: string, seq: number, recording: boolean, 
+/**
+ * Server time the take started.
+ */
+startedAt: number, 
+/**
+ * Musical events recorded so far.
+ */
+events: number, 
+/**
+ * Relative link to the Standard MIDI File (add `?format=json` for JSON); once the take ends.
+ */
+downloadUrl?: string, reason?: TakeEnd, };
 
 export type BroadcastEvent = { eventName: string, data: unknown, senderId: string, roomCode: string, seq: number, 
 /**
@@ -148,6 +186,8 @@ export const ClientEvents = {
   CLOCK_PING: "clock:ping",
   TRANSPORT_START: "transport:start",
   TRANSPORT_STOP: "transport:stop",
+  RECORDING_START: "recording:start",
+  RECORDING_STOP: "recording:stop",
 } as const;
 
 /** Server → client event names. */
@@ -164,6 +204,7 @@ export const ServerEvents = {
   KICKED: "session:kicked",
   LATENCY: "session:latency",
   TRANSPORT_STATE: "transport:state",
+  RECORDING_STATE: "recording:state",
   CLOCK_PONG: "clock:pong",
   EVENT_BROADCAST: "event:broadcast",
   ERROR: "error",

@@ -1,11 +1,9 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { colorForId } from "../../music/colors";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { JamSession } from "./JamSession";
+import { activity, enter as enterPage, participantNames, renderPage as render, silentSynth } from "../../testSupport/jamPage";
 
-const silentSynth = { unlock: vi.fn(), noteOn: vi.fn(), noteOff: vi.fn(), drum: vi.fn(), silence: vi.fn() };
 const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
 
 let service: FakeJamService;
@@ -17,25 +15,9 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-function renderPage() {
-  render(<JamSession service={service} serverUrl="http://jam.test" synth={silentSynth} />);
-  return userEvent.setup();
-}
+const renderPage = () => render(service);
+const enter = (name: string, code?: string) => enterPage(service, name, code);
 
-async function enter(name: string, code?: string) {
-  const user = renderPage();
-  await user.type(screen.getByLabelText("Your name"), name);
-  if (code) {
-    await user.type(screen.getByLabelText("Room code"), code);
-    await user.click(screen.getByRole("button", { name: "Join" }));
-  } else {
-    await user.click(screen.getByRole("button", { name: "Create session" }));
-  }
-  return user;
-}
-
-const participants = () => within(screen.getByRole("list", { name: "Participants" })).queryAllByRole("listitem");
-const activity = () => screen.getByRole("list", { name: "Activity" }).textContent ?? "";
 const key = (note: number) => document.querySelector<HTMLElement>(`[data-note="${note}"]`)!;
 
 describe("JamSession", () => {
@@ -52,7 +34,7 @@ describe("JamSession", () => {
     expect(service.joinSession).toHaveBeenCalledWith(FAKE_ROOM, "Ann");
     expect((await screen.findByTestId("room-code")).textContent).toBe(FAKE_ROOM);
     expect(screen.getByTestId("share-link").getAttribute("href")).toBe(`${window.location.origin}/?room=${FAKE_ROOM}`);
-    expect(participants().map((li) => li.textContent)).toEqual(["Ann (you)"]);
+    expect(participantNames()).toEqual(["Ann (you)"]);
     expect(screen.getByRole("button", { name: "Copy code" })).toBeTruthy();
   });
 
@@ -93,7 +75,7 @@ describe("JamSession", () => {
     await enter("Ann");
     await screen.findByTestId("room-code");
     act(() => service.emit("userJoined", { user: BEN, roomCode: FAKE_ROOM, seq: 100 }));
-    expect(participants().map((li) => li.textContent)).toEqual(["Ann (you)", "Ben"]);
+    expect(participantNames()).toEqual(["Ann (you)", "Ben"]);
 
     act(() => service.relay(BEN.id, "note:on", { note: 64, velocity: 90 }));
     expect(key(64).dataset.active).toBe("true");
@@ -108,22 +90,51 @@ describe("JamSession", () => {
     expect(document.querySelector<HTMLElement>('[data-drum="36"]')!.dataset.active).toBe("true");
 
     act(() => service.emit("userLeft", { userId: BEN.id, roomCode: FAKE_ROOM, seq: 101, reason: "left" }));
-    expect(participants().map((li) => li.textContent)).toEqual(["Ann (you)"]);
+    expect(participantNames()).toEqual(["Ann (you)"]);
     expect(activity()).toMatch(/^Ben left/);
   });
 
-  it("rejoins the room by itself after a reconnect, with the new id", async () => {
+  it("after a reconnect it waits for the service's resume: no join of its own, same identity", async () => {
     service.others = [BEN];
     await enter("Ann");
     await screen.findByTestId("room-code");
     act(() => service.setConnection("reconnecting"));
+    expect(screen.getByTestId("room-code").textContent).toBe(FAKE_ROOM); // The session view stays.
     fireEvent.keyDown(window, { key: "s", code: "KeyS" });
     expect(service.broadcast).not.toHaveBeenCalled(); // Not a member on the new connection yet.
     await act(async () => service.setConnection("connected"));
-    expect(service.joinSession).toHaveBeenLastCalledWith(FAKE_ROOM, "Ann");
-    expect(service.joinSession).toHaveBeenCalledTimes(2);
-    expect(participants().map((li) => li.textContent)).toEqual(["Ben", "Ann (you)"]);
+    expect(service.joinSession).toHaveBeenCalledTimes(1);
+    act(() => void service.resume());
+    expect(service.joinSession).toHaveBeenCalledTimes(1);
+    expect(participantNames()).toEqual(["Ben", "Ann (you)"]);
+    expect(activity()).toMatch(/^Reconnected/);
+    fireEvent.keyDown(window, { key: "d", code: "KeyD" });
+    expect(service.broadcast).toHaveBeenLastCalledWith(FAKE_ROOM, "note:on", { note: 64, velocity: 100 });
+  });
+
+  it("when the service had to join afresh (seat gone), the page follows the new id", async () => {
+    service.others = [BEN];
+    await enter("Ann");
+    await screen.findByTestId("room-code");
+    act(() => service.setConnection("reconnecting"));
+    await act(async () => service.setConnection("connected"));
+    await act(async () => void (await service.joinSession(FAKE_ROOM, "Ann"))); // What the service does.
+    expect(participantNames()).toEqual(["Ben", "Ann (you)"]);
     expect(activity()).toContain("Reconnected");
+    fireEvent.pointerDown(document.querySelector('[data-drum="36"]')!, { pointerId: 1 });
+    expect(service.broadcast).toHaveBeenCalled();
+  });
+
+  it("Leave while the connection is down: the seat the service resumes later is given up", async () => {
+    const user = await enter("Ann");
+    await screen.findByTestId("room-code");
+    act(() => service.setConnection("reconnecting"));
+    await user.click(screen.getByRole("button", { name: "Leave" }));
+    expect(service.leaveSession).not.toHaveBeenCalled(); // Nothing can reach the server now.
+    await act(async () => service.setConnection("connected"));
+    act(() => void service.resume());
+    expect(service.leaveSession).toHaveBeenCalledWith(FAKE_ROOM);
+    expect(screen.getByRole("button", { name: "Create session" })).toBeTruthy();
   });
 
   it("Leave tells the server and returns to the landing view", async () => {
@@ -144,12 +155,14 @@ describe("JamSession", () => {
 });
 
 describe("JamSession after a server restart", () => {
-  it("returns to the landing view with a message when the room is gone on rejoin", async () => {
+  it("returns to the landing view with a message when the service's fresh join finds no room", async () => {
     await enter("Ann");
     await screen.findByTestId("room-code");
     act(() => service.setConnection("reconnecting"));
     service.refusals = { [FAKE_ROOM]: "room_not_found" };
     await act(async () => service.setConnection("connected"));
+    // The resume was refused, so the service joined afresh, and that failed too.
+    await act(async () => void (await service.joinSession(FAKE_ROOM, "Ann").catch(() => undefined)));
     expect(screen.getByRole("alert").textContent).toBe(`Session ${FAKE_ROOM} has ended — start a new one`);
     expect((screen.getByLabelText("Room code") as HTMLInputElement).value).toBe(FAKE_ROOM);
   });

@@ -6,11 +6,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useJamSession, type JamService } from "../../hooks/useJamSession";
 import { useNoteLights } from "../../hooks/useNoteLights";
 import { useAudioUnlock, useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "../../hooks/usePlayback";
+import { BeatLog } from "../../music/beatLog";
 import { colorIn } from "../../music/colors";
 import { synth as defaultSynth } from "../../music/synth";
 import { socketService } from "../../services/socketService";
 import { roomCodeFromSearch } from "../../session/roomLink";
 import { defaultServerUrl } from "../../session/serverUrl";
+import { useJamDebug } from "../../session/jamDebug";
 import { readStoredName } from "../../session/storedName";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { Landing } from "./Landing";
@@ -36,6 +38,9 @@ export function JamSession({ service = socketService, serverUrl, synth = default
   participantsRef.current = state.participants;
   const player = useLocalPlayer({ lights, synth, myColor: colorOf(state.myId), send: jam.send, logOwnPlay: jam.logOwnPlay });
   useAudioUnlock(synth);
+  const [beatLog] = useState(() => new BeatLog());
+  useJamDebug(service, beatLog);
+  const click = useCallback((inSeconds: number, accent: boolean) => synth.click(inSeconds, accent), [synth]);
 
   // Out of the session nothing may stay lit or keep sounding.
   const { clear } = lights;
@@ -58,7 +63,17 @@ export function JamSession({ service = socketService, serverUrl, synth = default
       </header>
       <main className="content">
         {state.phase === "session" ? (
-          <SessionView state={state} keyColors={lights.keyColors} padColors={lights.padColors} {...player} onLeave={jam.leave} />
+          <SessionView
+            state={state}
+            keyColors={lights.keyColors}
+            padColors={lights.padColors}
+            {...player}
+            onLeave={jam.leave}
+            host={jam.host}
+            clock={service}
+            beatLog={beatLog}
+            click={click}
+          />
         ) : (
           <Landing
             initialName={state.name}

@@ -1,12 +1,19 @@
-/** Inside a session: the room header, the instruments, who is here and what just happened. */
+/**
+ * Inside a session: the room header, the tempo and metronome, the instruments, who is here and
+ * what just happened. The host's controls appear only for the host.
+ */
+import type { HostActions } from "../../hooks/hostCommands";
 import type { LitColors } from "../../hooks/useNoteLights";
 import type { JamState } from "../../hooks/jamReducer";
+import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
+import type { BeatLog } from "../../music/beatLog";
 import { ActivityLog } from "./ActivityLog";
 import { DrumPads } from "./DrumPads";
 import { ErrorMessage } from "./ErrorMessage";
 import { Keyboard } from "./Keyboard";
 import { ParticipantList } from "./ParticipantList";
 import { RoomHeader } from "./RoomHeader";
+import { TransportPanel } from "./TransportPanel";
 
 export interface SessionViewProps {
   state: JamState;
@@ -16,20 +23,44 @@ export interface SessionViewProps {
   onNoteOff(note: number): void;
   onDrum(note: number, velocity: number): void;
   onLeave(): void;
+  host: HostActions;
+  /** The shared clock the metronome runs on. */
+  clock: MetronomeClock;
+  beatLog?: BeatLog;
+  click?: ClickScheduler;
 }
 
-export function SessionView({ state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave }: SessionViewProps) {
+export function SessionView(props: SessionViewProps) {
+  const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, clock, beatLog, click } = props;
+  const isHost = state.myId !== "" && state.myId === state.hostId;
+  const hostName = state.participants.find((p) => p.id === state.hostId)?.name ?? "The host";
   return (
     <div className="session">
       <RoomHeader roomCode={state.roomCode} onLeave={onLeave} />
       <ErrorMessage message={state.error} />
       <div className="session-grid">
         <div className="instruments">
+          <TransportPanel
+            settings={state.settings}
+            transport={state.transport}
+            isHost={isHost}
+            hostName={hostName}
+            clock={clock}
+            beatLog={beatLog}
+            click={click}
+            controls={host}
+          />
           <Keyboard keyColors={keyColors} onNoteOn={onNoteOn} onNoteOff={onNoteOff} />
           <DrumPads padColors={padColors} onHit={onDrum} />
         </div>
         <aside className="sidebar">
-          <ParticipantList participants={state.participants} myId={state.myId} />
+          <ParticipantList
+            participants={state.participants}
+            myId={state.myId}
+            hostId={state.hostId}
+            latency={state.latency}
+            moderation={isHost ? host : undefined}
+          />
           <ActivityLog entries={state.log} />
         </aside>
       </div>

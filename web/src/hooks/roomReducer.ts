@@ -1,0 +1,107 @@
+/**
+ * The musical room's events applied to the page state: resume snapshots, presence (away/back), the
+ * host, settings, transport and latency. Pure functions called by jamReducer, which has already
+ * checked that the event is about the room we are in.
+ */
+import { colorIn } from "../music/colors";
+import type {
+  HostChanged,
+  LatencyReport,
+  LeaveReason,
+  SessionResumed,
+  Settings,
+  SettingsChanged,
+  TransportState,
+} from "../types/protocol";
+import type { JamState, LogEntry } from "./jamReducer";
+
+export const LOG_LIMIT = 50;
+
+export function withLog(state: JamState, text: string, color?: string): JamState {
+  const entry: LogEntry = { id: state.nextLogId, text, color };
+  return { ...state, log: [entry, ...state.log].slice(0, LOG_LIMIT), nextLogId: state.nextLogId + 1 };
+}
+
+export function nameOf(state: JamState, id: string): string {
+  return state.participants.find((p) => p.id === id)?.name ?? "Someone";
+}
+
+/** The log line for someone leaving, by why they left. */
+export function leaveText(name: string, reason: LeaveReason): string {
+  switch (reason) {
+    case "timeout":
+      return `${name} timed out`;
+    case "kicked":
+      return `${name} was removed`;
+    case "rate_limited":
+      return `${name} was disconnected for sending too much`;
+    default:
+      return `${name} left`;
+  }
+}
+
+/** Back after a drop with the same identity: the snapshot replaces what we knew. */
+export function applyResumed(state: JamState, payload: SessionResumed): JamState {
+  const next: JamState = {
+    ...state,
+    myId: payload.you.id,
+    participants: payload.participants,
+    hostId: payload.hostId,
+    settings: payload.settings,
+    transport: payload.transport,
+    error: "",
+  };
+  return withLog(next, "Reconnected", colorIn(next.participants, next.myId));
+}
+
+export function applyPresence(state: JamState, userId: string, away: boolean): JamState {
+  const who = state.participants.find((p) => p.id === userId);
+  if (!who || who.away === away) return state;
+  const participants = state.participants.map((p) => (p.id === userId ? { ...p, away } : p));
+  const text = away ? `${who.name} lost the connection` : `${who.name} is back`;
+  return withLog({ ...state, participants }, text, colorIn(participants, userId));
+}
+
+export function applyHostChanged(state: JamState, { hostId }: HostChanged): JamState {
+  if (hostId === state.hostId) return state;
+  const next = { ...state, hostId };
+  const text = hostId === state.myId ? "You are now the host" : `${nameOf(state, hostId)} is now the host`;
+  return withLog(next, text, colorIn(state.participants, hostId));
+}
+
+/** What changed between two settings, for the log ("tempo 90 BPM, meter 3/4"). */
+function describeSettingsChange(before: Settings, after: Settings): string {
+  const parts: string[] = [];
+  if (after.bpm !== before.bpm) parts.push(`tempo ${formatBpm(after.bpm)} BPM`);
+  if (after.beatsPerBar !== before.beatsPerBar || after.beatUnit !== before.beatUnit) {
+    parts.push(`meter ${after.beatsPerBar}/${after.beatUnit}`);
+  }
+  if (after.key !== before.key) parts.push(after.key ? `key ${after.key}` : "no key");
+  if (after.locked !== before.locked) parts.push(after.locked ? "locked" : "unlocked");
+  if (after.maxParticipants !== before.maxParticipants) parts.push(`room for ${after.maxParticipants}`);
+  return parts.join(", ");
+}
+
+export function applySettings(state: JamState, { settings, by }: SettingsChanged): JamState {
+  const change = describeSettingsChange(state.settings, settings);
+  const next = { ...state, settings };
+  if (!change) return next;
+  return withLog(next, `${nameOf(state, by)} set ${change}`, colorIn(state.participants, by));
+}
+
+export function applyTransport(state: JamState, { playing, bpm, startedAt, startBeat }: TransportState): JamState {
+  const next = { ...state, transport: { playing, bpm, startedAt, startBeat } };
+  if (playing === state.transport.playing) return next;
+  return withLog(next, playing ? "The metronome started" : "The metronome stopped");
+}
+
+export function applyLatency(state: JamState, { participants }: LatencyReport): JamState {
+  const latency: Record<string, number> = {};
+  for (const { id, rttMs } of participants) latency[id] = rttMs;
+  return { ...state, latency };
+}
+
+/** Tempo as shown: whole numbers plainly, anything else to one decimal. */
+export function formatBpm(bpm: number): string {
+  return Number.isInteger(bpm) ? String(bpm) : bpm.toFixed(1);
+}

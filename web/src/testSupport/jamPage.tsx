@@ -1,0 +1,45 @@
+/** The jam page rendered against a FakeJamService, and ways to read it, for component tests. */
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { vi } from "vitest";
+import { JamSession } from "../components/JamSession/JamSession";
+import type { FakeJamService } from "./fakeJamService";
+
+export const silentSynth = {
+  unlock: vi.fn(),
+  noteOn: vi.fn(),
+  noteOff: vi.fn(),
+  drum: vi.fn(),
+  silence: vi.fn(),
+  click: vi.fn(),
+};
+
+export function renderPage(service: FakeJamService) {
+  render(<JamSession service={service} serverUrl="http://jam.test" synth={silentSynth} />);
+  return userEvent.setup();
+}
+
+/** Opens the page and creates a session (no code) or joins one, as `name`. */
+export async function enter(service: FakeJamService, name: string, code?: string) {
+  const user = renderPage(service);
+  await user.type(screen.getByLabelText("Your name"), name);
+  if (code) {
+    await user.type(screen.getByLabelText("Room code"), code);
+    await user.click(screen.getByRole("button", { name: "Join" }));
+  } else {
+    await user.click(screen.getByRole("button", { name: "Create session" }));
+  }
+  return user;
+}
+
+export const participantItems = () =>
+  within(screen.getByRole("list", { name: "Participants" })).queryAllByRole("listitem");
+
+/** Each participant as listed: "Ann (you)", "Ben" (badges, latency and buttons left out). */
+export const participantNames = () =>
+  participantItems().map((li) => {
+    const name = li.querySelector(".participant-name")?.textContent ?? "";
+    return li.querySelector(".you") ? `${name} (you)` : name;
+  });
+
+export const activity = () => screen.getByRole("list", { name: "Activity" }).textContent ?? "";
