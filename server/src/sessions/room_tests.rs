@@ -20,7 +20,12 @@ fn room(capacity: usize) -> Room {
         max_recording_events: 100,
         clock: ServerClock::new(),
     };
-    Room::new("ABCDEF".into(), Settings::defaults(16), &config, Instant::now())
+    Room::new(
+        "ABCDEF".into(),
+        Settings::defaults(16),
+        &config,
+        Instant::now(),
+    )
 }
 
 fn conn(name: &str) -> ConnId {

@@ -1,0 +1,215 @@
+//! The open-loop load phase: per connection, a writer task sending on a fixed schedule (never
+//! waiting for anything) and a reader task timing what arrives. A `watch` channel switches every
+//! connection to the next phase (a new rate, or quiet) at once.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{sleep, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::client::Ws;
+use crate::clock::{instant_at, now_us};
+use crate::procstat::{rss_bytes, Snapshot, Usage};
+use crate::proto;
+use crate::setup::Room;
+use crate::stats::Stats;
+
+/// Sends are scheduled from `start_us` at `rate` per second; those stamped in `[from_us, to_us)`
+/// are measured, and none is sent from `to_us` on.
+pub struct Phase {
+    rate: f64,
+    start_us: u64,
+    from_us: u64,
+    to_us: u64,
+    pub stats: Stats,
+}
+
+impl Phase {
+    fn quiet() -> Arc<Self> {
+        Arc::new(Self {
+            rate: 0.0,
+            start_us: 0,
+            from_us: 0,
+            to_us: 0,
+            stats: Stats::default(),
+        })
+    }
+
+    /// The stamp of send `k` for a connection whose sends are shifted by `offset` (0..1 periods).
+    fn send_time(&self, k: u64, offset: f64) -> Option<u64> {
+        if self.rate <= 0.0 {
+            return None;
+        }
+        let t = self.start_us + ((offset + k as f64) * 1e6 / self.rate) as u64;
+        (t < self.to_us).then_some(t)
+    }
+
+    fn measured(&self, t: u64) -> bool {
+        t >= self.from_us && t < self.to_us
+    }
+}
+
+/// Every connection of a fan-out run, driven by its tasks.
+pub struct Load {
+    ctl: watch::Sender<Arc<Phase>>,
+    per_room: usize,
+    pub connections: usize,
+    closed: Arc<AtomicU64>,
+}
+
+/// One measured phase and what the server spent on it.
+pub struct PhaseRun {
+    pub phase: Arc<Phase>,
+    pub usage: Usage,
+    pub expected: u64,
+    pub server_rss_bytes: u64,
+    pub closed_connections: u64,
+}
+
+impl Load {
+    /// Splits every connection and starts its tasks, quiet until the first phase.
+    pub fn start(rooms: Vec<Room>, per_room: usize) -> Self {
+        let (ctl, _) = watch::channel(Phase::quiet());
+        let closed = Arc::new(AtomicU64::new(0));
+        let mut connections = 0;
+        for room in rooms {
+            let code: Arc<str> = room.code.into();
+            for (j, conn) in room.conns.into_iter().enumerate() {
+                let idx = room.first_index + j;
+                let (sink, stream) = conn.ws.split();
+                let (pong_tx, pong_rx) = mpsc::channel(4);
+                tokio::spawn(writer(sink, code.clone(), idx, ctl.subscribe(), pong_rx));
+                tokio::spawn(reader(stream, ctl.subscribe(), pong_tx, closed.clone()));
+                connections += 1;
+            }
+        }
+        Self {
+            ctl,
+            per_room,
+            connections,
+            closed,
+        }
+    }
+
+    /// Runs one phase at `rate` events/s per connection: warm-up, measured window, then up to
+    /// `drain` for late deliveries. Reads the server (`pid`) at the window's edges.
+    pub async fn run_phase(
+        &self,
+        pid: u32,
+        rate: f64,
+        warmup: Duration,
+        duration: Duration,
+        drain: Duration,
+    ) -> PhaseRun {
+        let start_us = now_us() + 50_000;
+        let from_us = start_us + warmup.as_micros() as u64;
+        let to_us = from_us + duration.as_micros() as u64;
+        let phase = Arc::new(Phase {
+            rate,
+            start_us,
+            from_us,
+            to_us,
+            stats: Stats::default(),
+        });
+        self.ctl.send_replace(phase.clone());
+        sleep_until(instant_at(from_us).into()).await;
+        let a = Snapshot::take(pid);
+        sleep_until(instant_at(to_us).into()).await;
+        let b = Snapshot::take(pid);
+        let server_rss_bytes = rss_bytes(pid).unwrap_or(0);
+        let fanout = self.per_room.saturating_sub(1) as u64;
+        let deadline = Instant::now() + drain;
+        while phase.stats.delivered.load(Relaxed) < phase.stats.sent.load(Relaxed) * fanout
+            && Instant::now() < deadline
+        {
+            sleep(Duration::from_millis(20)).await;
+        }
+        self.ctl.send_replace(Phase::quiet());
+        PhaseRun {
+            expected: phase.stats.sent.load(Relaxed) * fanout,
+            usage: Usage::between(&a, &b),
+            phase,
+            server_rss_bytes,
+            closed_connections: self.closed.load(Relaxed),
+        }
+    }
+}
+
+async fn writer(
+    mut sink: SplitSink<Ws, Message>,
+    code: Arc<str>,
+    idx: usize,
+    mut ctl: watch::Receiver<Arc<Phase>>,
+    mut pongs: mpsc::Receiver<()>,
+) {
+    // Golden-ratio offsets spread the connections' sends evenly over each period.
+    let offset = (idx as f64 * 0.618_033_988_75).fract();
+    let mut phase = ctl.borrow_and_update().clone();
+    let mut k = 0u64;
+    loop {
+        let next = phase.send_time(k, offset);
+        let wake = next.map_or_else(|| Instant::now() + Duration::from_secs(86_400), instant_at);
+        tokio::select! {
+            changed = ctl.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                phase = ctl.borrow_and_update().clone();
+                k = 0;
+            }
+            pong = pongs.recv() => {
+                if pong.is_none() || sink.send(Message::text(proto::PONG)).await.is_err() {
+                    return;
+                }
+            }
+            () = sleep_until(wake.into()), if next.is_some() => {
+                // Open loop: everything due goes out now, stamped with its scheduled time, so a
+                // server that pushes back (full socket buffers) is charged for the wait.
+                let now = now_us();
+                while let Some(t) = phase.send_time(k, offset).filter(|&t| t <= now) {
+                    if phase.measured(t) {
+                        phase.stats.on_send(t, now);
+                    }
+                    if sink.feed(Message::text(proto::broadcast(&code, t, idx))).await.is_err() {
+                        return;
+                    }
+                    k += 1;
+                }
+                if sink.flush().await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn reader(
+    mut stream: SplitStream<Ws>,
+    ctl: watch::Receiver<Arc<Phase>>,
+    pongs: mpsc::Sender<()>,
+    closed: Arc<AtomicU64>,
+) {
+    while let Some(msg) = stream.next().await {
+        match msg {
+            Ok(Message::Text(text)) => {
+                if let Some(t) = proto::broadcast_stamp(text.as_str()) {
+                    let now = now_us();
+                    let phase = ctl.borrow();
+                    if phase.measured(t) {
+                        phase.stats.on_delivery(now.saturating_sub(t));
+                    }
+                } else if text.as_str() == proto::PING {
+                    let _ = pongs.try_send(());
+                }
+            }
+            Ok(Message::Close(_)) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    closed.fetch_add(1, Relaxed);
+}

@@ -1,0 +1,112 @@
+//! Building rooms before a run: connect the members, let the first one create the room, join all.
+
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use futures_util::stream::{self, StreamExt};
+
+use crate::client::{source_ip, Conn, Target};
+
+/// Connections per source address, below the ~28k ephemeral ports one address has.
+pub const PER_SOURCE_IP: usize = 20_000;
+
+/// Once this many rooms failed, the rest are not attempted (the server or the OS is at its limit).
+const GIVE_UP_AFTER: usize = 20;
+
+pub struct Room {
+    pub code: String,
+    /// Members in join order; `first_index + j` is member j's global index.
+    pub conns: Vec<Conn>,
+    pub first_index: usize,
+}
+
+#[derive(Default)]
+pub struct Built {
+    pub rooms: Vec<Room>,
+    pub failed_rooms: usize,
+    pub skipped_rooms: usize,
+    pub first_error: Option<String>,
+}
+
+impl Built {
+    pub fn connections(&self) -> usize {
+        self.rooms.iter().map(|r| r.conns.len()).sum()
+    }
+}
+
+/// Rooms with the given sizes, `concurrency` rooms being built at a time.
+pub async fn build_rooms(target: &Target, sizes: &[usize], concurrency: usize) -> Built {
+    let failures = AtomicUsize::new(0);
+    let mut starts = Vec::with_capacity(sizes.len());
+    let mut next = 0;
+    for &size in sizes {
+        starts.push((next, size));
+        next += size;
+    }
+    let results: Vec<Option<anyhow::Result<Room>>> = stream::iter(starts)
+        .map(|(first, size)| {
+            let failures = &failures;
+            async move {
+                if failures.load(Relaxed) >= GIVE_UP_AFTER {
+                    return None;
+                }
+                let room = build_room(target, first, size).await;
+                if room.is_err() {
+                    failures.fetch_add(1, Relaxed);
+                }
+                Some(room)
+            }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let mut built = Built::default();
+    for result in results {
+        match result {
+            Some(Ok(room)) => built.rooms.push(room),
+            Some(Err(e)) => {
+                built.failed_rooms += 1;
+                built.first_error.get_or_insert_with(|| format!("{e:#}"));
+            }
+            None => built.skipped_rooms += 1,
+        }
+    }
+    built.rooms.sort_by_key(|r| r.first_index);
+    built
+}
+
+async fn build_room(target: &Target, first: usize, size: usize) -> anyhow::Result<Room> {
+    let mut conns = Vec::with_capacity(size);
+    for j in 0..size {
+        conns.push(Conn::open(target, source_ip(first + j, PER_SOURCE_IP)).await?);
+    }
+    let code = match conns.first_mut() {
+        Some(creator) => creator.create().await?,
+        None => anyhow::bail!("empty room"),
+    };
+    for (j, conn) in conns.iter_mut().enumerate() {
+        conn.join(&code, &format!("b{}", first + j)).await?;
+    }
+    Ok(Room {
+        code,
+        conns,
+        first_index: first,
+    })
+}
+
+/// Room sizes for `n` connections in rooms of `room_size` (the last room may be smaller).
+pub fn sizes(n: usize, room_size: usize) -> Vec<usize> {
+    let room_size = room_size.max(1);
+    (0..n.div_ceil(room_size))
+        .map(|i| room_size.min(n - i * room_size))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn connections_are_split_into_rooms_of_the_given_size() {
+        assert_eq!(super::sizes(25, 10), vec![10, 10, 5]);
+        assert_eq!(super::sizes(20, 10), vec![10, 10]);
+        assert!(super::sizes(0, 10).is_empty());
+    }
+}

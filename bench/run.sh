@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against jam-server, the Node.js reference and the raw relay, in turn
+# (interleaved: each repeat runs all servers before the next repeat), with the server pinned to one
+# core and the generator to the other. Writes bench/results/latest.md and latest.json (medians).
+#
+#   bench/run.sh                          full run (3 repeats, ~25 min on 2 cores)
+#   QUICK=1 bench/run.sh                  smoke run: 1 repeat, short windows (~3 min)
+#   SCENARIOS="fanout churn" bench/run.sh only those (fanout saturate churn idle)
+#   SERVERS="jam-server raw-relay" …      only those servers
+# Other knobs: REPEATS, PORT (0 = any free port), SERVER_CPU / GEN_CPU (cores for taskset),
+# IDLE_N (idle connections; default as many as the open-file limit allows, at most 100000),
+# OUT (results folder), LOGS (raw per-run logs, default target/bench-runs), JAM_FLAGS (extra
+# jam-server flags).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+QUICK=${QUICK:-0}
+SCENARIOS=${SCENARIOS:-"fanout saturate churn idle"}
+SERVERS=${SERVERS:-"jam-server node-reference raw-relay"}
+PORT=${PORT:-0}
+SERVER_CPU=${SERVER_CPU:-0}
+GEN_CPU=${GEN_CPU:-1}
+OUT=${OUT:-bench/results}
+if [[ $QUICK == 1 ]]; then REPEATS=${REPEATS:-1}; else REPEATS=${REPEATS:-3}; fi
+
+# jam-server's abuse limits would throttle a load generator; relax them all.
+RELAXED=(--rate-limit 100000 --rate-burst 100000 --max-creates-per-minute 100000
+  --max-code-misses-per-minute 100000 --max-rooms 1000000 --max-participants 64)
+
+# Every server and the generator need one descriptor per connection.
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+FD_LIMIT=$(ulimit -n)
+max_idle=$((FD_LIMIT - 256))
+((max_idle > 100000)) && max_idle=100000
+
+if [[ $QUICK == 1 ]]; then
+  FANOUT=(--warmup 1s --duration 3s)
+  SATURATE=(--warmup 1s --step 2s --drain 1s --step-factor 1.6)
+  CHURN=(--warmup 1s --duration 3s)
+  IDLE=(--connections "${IDLE_N:-2000}" --hold 5s)
+else
+  FANOUT=(--warmup 3s --duration 15s)
+  SATURATE=(--warmup 2s --step 4s --drain 1s --step-factor 1.4)
+  CHURN=(--warmup 2s --duration 10s)
+  IDLE=(--connections "${IDLE_N:-$max_idle}" --hold 60s)
+fi
+
+log() { printf '[run.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+log "building release binaries"
+cargo build --release -q -p jam-server -p raw-relay -p jam-bench
+if [[ " $SERVERS " == *" node-reference "* && ! -d bench/node-reference/node_modules ]]; then
+  log "installing the Node reference's packages"
+  (cd bench/node-reference && npm ci --no-audit --no-fund)
+fi
+
+mkdir -p "$OUT"
+STAMP=$(date +%Y%m%d-%H%M%S)
+RUN_DIR="${LOGS:-target/bench-runs}/run-$STAMP"
+mkdir -p "$RUN_DIR"
+RESULTS="$RUN_DIR/results.jsonl"
+: >"$RESULTS"
+
+SRV_PID=""
+stop_server() {
+  [[ -n $SRV_PID ]] || return 0
+  kill -TERM "$SRV_PID" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$SRV_PID" 2>/dev/null || true
+  wait "$SRV_PID" 2>/dev/null || true
+  SRV_PID=""
+}
+trap stop_server EXIT
+
+# start_server NAME LOGPREFIX: starts it pinned to SERVER_CPU; sets SRV_PID and SRV_URL.
+start_server() {
+  local name=$1 logp=$2 cmd
+  case $name in
+    jam-server) cmd=(target/release/jam-server --host 127.0.0.1 --port "$PORT" "${RELAXED[@]}" ${JAM_FLAGS:-}) ;;
+    node-reference) cmd=(node bench/node-reference/src/index.js --port "$PORT") ;;
+    raw-relay) cmd=(target/release/raw-relay --port "$PORT") ;;
+    *) log "unknown server $name"; return 1 ;;
+  esac
+  taskset -c "$SERVER_CPU" "${cmd[@]}" >"$logp.out" 2>"$logp.err" &
+  SRV_PID=$!
+  SRV_URL=""
+  for _ in $(seq 200); do
+    SRV_URL=$(grep -o 'listening on http://[^ ]*' "$logp.out" 2>/dev/null | head -1 | sed 's/^listening on //' || true)
+    [[ -n $SRV_URL ]] && return 0
+    kill -0 "$SRV_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  log "$name did not start; see $logp.err"
+  stop_server
+  return 1
+}
+
+# Host-wide "total steal" ticks from /proc/stat (steal is the 8th value of the cpu line).
+host_ticks() { awk '/^cpu /{t=0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
+
+run_one() { # scenario server repeat
+  local scenario=$1 server=$2 rep=$3 args logp="$RUN_DIR/$1.$2.$3"
+  case $scenario in
+    fanout) args=("${FANOUT[@]}") ;;
+    saturate) args=("${SATURATE[@]}") ;;
+    churn) args=("${CHURN[@]}") ;;
+    idle) args=("${IDLE[@]}") ;;
+    *) log "unknown scenario $scenario"; return 1 ;;
+  esac
+  start_server "$server" "$logp" || return 0
+  log "$scenario #$rep on $server ($SRV_URL, pid $SRV_PID)"
+  local t0 s0 t1 s1
+  read -r t0 s0 < <(host_ticks)
+  if ! taskset -c "$GEN_CPU" target/release/jam-bench "$scenario" --url "$SRV_URL" --pid "$SRV_PID" \
+    --label "$server" "${args[@]}" >"$logp.bench" 2>&1; then
+    log "jam-bench failed for $scenario on $server:"; tail -3 "$logp.bench" >&2
+  fi
+  read -r t1 s1 < <(host_ticks)
+  grep -v '^RESULT ' "$logp.bench" >&2 || true
+  grep '^RESULT ' "$logp.bench" | sed 's/^RESULT //' >>"$RESULTS" || true
+  log "host steal during the run: $(awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) 'BEGIN{printf "%.2f%%", t ? 100*s/t : 0}')"
+  stop_server
+}
+
+START=$(date +%s)
+for scenario in $SCENARIOS; do
+  for rep in $(seq "$REPEATS"); do
+    for server in $SERVERS; do
+      run_one "$scenario" "$server" "$rep"
+    done
+  done
+done
+
+NOTE="$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), \
+server on core $SERVER_CPU, generator on core $GEN_CPU, median of $REPEATS, open-file limit $FD_LIMIT, \
+$( [[ $QUICK == 1 ]] && echo "QUICK run" || echo "full run"), $(( $(date +%s) - START )) s. \
+Fan-out ${FANOUT[*]}; saturate ${SATURATE[*]}; churn ${CHURN[*]}; idle ${IDLE[*]}."
+target/release/jam-bench summarize --input "$RESULTS" --markdown "$RUN_DIR/summary.md" \
+  --json "$RUN_DIR/summary.json" --note "$NOTE"
+cp "$RUN_DIR/summary.md" "$OUT/latest.md"
+cp "$RUN_DIR/summary.json" "$OUT/latest.json"
+log "wrote $OUT/latest.md and $OUT/latest.json (raw logs in $RUN_DIR)"
