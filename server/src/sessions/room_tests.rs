@@ -263,3 +263,49 @@ fn latency_reports_only_when_something_changed() {
         "same value after rounding"
     );
 }
+
+#[test]
+fn recording_is_the_hosts_and_a_take_ends_with_a_link() {
+    let mut room = room(64);
+    admit_all(&mut room, &["a", "b"]);
+    let err = room.start_recording(&conn("b"), 0.0).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    let started = room.start_recording(&conn("a"), 1_000.0).unwrap();
+    assert!(matches!(&*started[0].event, RoomEvent::RecordingState(s) if s.info.recording));
+    assert!(
+        room.start_recording(&conn("a"), 1_001.0)
+            .unwrap()
+            .is_empty(),
+        "already recording"
+    );
+    let note = RelayValue::Object(vec![
+        ("note".into(), RelayValue::Number(60.into())),
+        ("velocity".into(), RelayValue::Number(100.into())),
+    ]);
+    room.relay(&conn("b"), "note:on".into(), note, 1_500.0)
+        .unwrap();
+    let stopped = room.stop_recording(&conn("a"), 2_000.0).unwrap();
+    let RoomEvent::RecordingState(state) = &*stopped[0].event else {
+        panic!("recording:state expected");
+    };
+    assert!(!state.info.recording);
+    assert_eq!(state.info.events, 2, "the note and the note-off closing it");
+    assert!(state
+        .info
+        .download_url
+        .as_deref()
+        .unwrap()
+        .starts_with("/recordings/"));
+    assert_eq!(room.recorder.status(), Some(state.info.clone()));
+}
+
+#[test]
+fn a_take_running_when_the_room_empties_ends_with_it() {
+    let mut room = room(64);
+    admit_all(&mut room, &["a"]);
+    room.start_recording(&conn("a"), 0.0).unwrap();
+    let events = room.remove(0, LeaveReason::Left, Instant::now());
+    let names: Vec<_> = events.iter().map(|e| e.event.name()).collect();
+    assert_eq!(names, ["session:user-left", "recording:state"]);
+    assert!(!room.recorder.is_recording());
+}
