@@ -1,6 +1,7 @@
 /**
- * What the host can do: change the tempo, start and stop the shared transport, hand over the host
- * role, remove someone. The server checks the role; a refusal is shown in the session's alert.
+ * What the host can do: change the tempo, start and stop the shared transport, record takes, hand
+ * over the host role, remove someone. The server checks the role; a refusal is shown in the
+ * session's alert.
  */
 import { describeError } from "../session/errorMessages";
 import type { SessionContext } from "./sessionCommands";
@@ -9,6 +10,8 @@ export interface HostActions {
   setBpm(bpm: number): void;
   start(): void;
   stop(): void;
+  startRecording(): void;
+  stopRecording(): void;
   makeHost(userId: string): void;
   remove(userId: string): void;
 }
@@ -30,6 +33,8 @@ export function hostActions(ctx: SessionContext): HostActions {
     setBpm: (bpm) => hostRequest(ctx, (code) => service.updateSettings(code, { bpm })),
     start: () => hostRequest(ctx, (code) => service.startTransport(code)),
     stop: () => hostRequest(ctx, (code) => service.stopTransport(code)),
+    startRecording: () => hostRequest(ctx, (code) => service.startRecording(code)),
+    stopRecording: () => hostRequest(ctx, (code) => service.stopRecording(code)),
     makeHost: (userId) => hostRequest(ctx, (code) => service.transferHost(code, userId)),
     remove: (userId) => hostRequest(ctx, (code) => service.kick(code, userId)),
   };

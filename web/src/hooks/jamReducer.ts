@@ -1,6 +1,7 @@
 /**
  * The jam page's session state as one pure reducer: which view is shown, who is in the room, the
- * room's host, settings and transport, the connection, the error in place and the activity log.
+ * room's host, settings, transport and recording, the connection, the error in place and the
+ * activity log.
  * Server events become actions here, so the order they arrive in is the order they apply in (no
  * stale snapshots from async code). The musical room's events are applied in roomReducer.ts.
  */
@@ -10,6 +11,8 @@ import type {
   HostChanged,
   LatencyReport,
   Participant,
+  RecordingInfo,
+  RecordingState,
   SessionJoined,
   SessionResumed,
   Settings,
@@ -24,6 +27,7 @@ import {
   applyHostChanged,
   applyLatency,
   applyPresence,
+  applyRecording,
   applyResumed,
   applySettings,
   applyTransport,
@@ -53,6 +57,8 @@ export interface JamState {
   hostId: string | null;
   settings: Settings;
   transport: Transport;
+  /** The latest take: running, or finished with its link; null before the first take. */
+  recording: RecordingInfo | null;
   /** Round trips to the server by participant id, in ms, as last reported. */
   latency: Record<string, number>;
   error: string;
@@ -73,6 +79,7 @@ export type JamAction =
   | { type: "hostChanged"; payload: HostChanged }
   | { type: "settingsChanged"; payload: SettingsChanged }
   | { type: "transport"; payload: TransportState }
+  | { type: "recording"; payload: RecordingState }
   | { type: "latency"; payload: LatencyReport }
   /** Someone played `what` ("C4", "Snare"); no senderId means we did. */
   | { type: "played"; senderId?: string; what: string }
@@ -98,6 +105,7 @@ const NO_ROOM = {
   hostId: null,
   settings: DEFAULT_SETTINGS,
   transport: STOPPED,
+  recording: null,
   latency: {},
 } satisfies Partial<JamState>;
 
@@ -127,6 +135,7 @@ function applyJoined(state: JamState, payload: SessionJoined): JamState {
     hostId: payload.hostId,
     settings: payload.settings,
     transport: payload.transport,
+    recording: payload.recording,
     latency: isRejoin ? state.latency : {},
     error: "",
   };
@@ -168,6 +177,8 @@ function applyRoomEvent(state: JamState, action: JamAction): JamState {
       return applySettings(state, action.payload);
     case "transport":
       return applyTransport(state, action.payload);
+    case "recording":
+      return applyRecording(state, action.payload);
     case "latency":
       return applyLatency(state, action.payload);
     default:
@@ -193,6 +204,7 @@ export function jamReducer(state: JamState, action: JamAction): JamState {
     case "hostChanged":
     case "settingsChanged":
     case "transport":
+    case "recording":
     case "latency":
       return applyRoomEvent(state, action);
     case "played": {

@@ -1,13 +1,15 @@
 /**
  * The musical room's events applied to the page state: resume snapshots, presence (away/back), the
- * host, settings, transport and latency. Pure functions called by jamReducer, which has already
- * checked that the event is about the room we are in.
+ * host, settings, transport, recording and latency. Pure functions called by jamReducer, which has
+ * already checked that the event is about the room we are in.
  */
 import { colorIn } from "../music/colors";
 import type {
   HostChanged,
   LatencyReport,
   LeaveReason,
+  RecordingInfo,
+  RecordingState,
   SessionResumed,
   Settings,
   SettingsChanged,
@@ -49,6 +51,7 @@ export function applyResumed(state: JamState, payload: SessionResumed): JamState
     hostId: payload.hostId,
     settings: payload.settings,
     transport: payload.transport,
+    recording: payload.recording,
     error: "",
   };
   return withLog(next, "Reconnected", colorIn(next.participants, next.myId));
@@ -93,6 +96,30 @@ export function applyTransport(state: JamState, { playing, bpm, startedAt, start
   const next = { ...state, transport: { playing, bpm, startedAt, startBeat } };
   if (playing === state.transport.playing) return next;
   return withLog(next, playing ? "The metronome started" : "The metronome stopped");
+}
+
+/** "7 events", "1 event". */
+export function countEvents(n: number): string {
+  return `${n} ${n === 1 ? "event" : "events"}`;
+}
+
+/** The log line for a take that ended, by why it ended. */
+function takeEndText({ events, reason }: RecordingInfo): string {
+  if (reason === "limit") return `Recording stopped: limit reached — ${countEvents(events)}`;
+  return `Recording stopped — ${countEvents(events)}`;
+}
+
+/** A take started or ended; logged only when that changes what we knew (a replay repeats nothing). */
+export function applyRecording(state: JamState, payload: RecordingState): JamState {
+  const { roomCode: _room, seq: _seq, ...info } = payload;
+  const before = state.recording;
+  const next = { ...state, recording: info };
+  if (info.recording) {
+    const sameTake = before?.recording && before.startedAt === info.startedAt;
+    return sameTake ? next : withLog(next, "Recording started");
+  }
+  if (before && !before.recording && before.downloadUrl === info.downloadUrl) return next;
+  return withLog(next, takeEndText(info));
 }
 
 export function applyLatency(state: JamState, { participants }: LatencyReport): JamState {

@@ -36,6 +36,8 @@ export type JamService = Pick<
   | "kick"
   | "startTransport"
   | "stopTransport"
+  | "startRecording"
+  | "stopRecording"
   | "syncClock"
   | "serverNow"
   | "onSessionJoined"
@@ -47,6 +49,7 @@ export type JamService = Pick<
   | "onHostChanged"
   | "onSettingsChanged"
   | "onTransportState"
+  | "onRecordingState"
   | "onLatency"
   | "onKicked"
   | "onEvent"
@@ -234,6 +237,8 @@ const ANSWERED_ELSEWHERE: ReadonlySet<string> = new Set([
   ClientEvents.KICK,
   ClientEvents.TRANSPORT_START,
   ClientEvents.TRANSPORT_STOP,
+  ClientEvents.RECORDING_START,
+  ClientEvents.RECORDING_STOP,
   ClientEvents.CLOCK_PING,
 ]);
 

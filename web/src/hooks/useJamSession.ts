@@ -1,7 +1,8 @@
 /**
  * All of the jam page's socketService wiring as one hook: connect on mount, create/join/leave,
- * live participants, the room's host, settings, transport and latency, relayed notes and errors.
- * After a dropped connection the service resumes the room by itself; the hook follows its reports.
+ * live participants, the room's host, settings, transport, recording and latency, relayed notes
+ * and errors. After a dropped connection the service resumes the room by itself; the hook follows
+ * its reports.
  * The logic lives in sessionCommands.ts and hostCommands.ts; this hook binds it to React state.
  */
 import { useEffect, useMemo, useReducer, useRef } from "react";
@@ -39,6 +40,7 @@ function subscribe(service: JamService, ctx: SessionContext, dispatch: (action: 
     service.onHostChanged((payload) => dispatch({ type: "hostChanged", payload })),
     service.onSettingsChanged((payload) => dispatch({ type: "settingsChanged", payload })),
     service.onTransportState((payload) => dispatch({ type: "transport", payload })),
+    service.onRecordingState((payload) => dispatch({ type: "recording", payload })),
     service.onLatency((payload) => dispatch({ type: "latency", payload })),
     service.onKicked((payload) => commands.onKicked(ctx, payload)),
     service.onEvent((event) => commands.onRelayedEvent(ctx, event)),

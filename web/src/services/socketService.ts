@@ -161,6 +161,16 @@ export class SocketService extends Subscriptions {
     return this.request<CommandAck>(ClientEvents.TRANSPORT_STOP, { roomCode });
   }
 
+  /** Host only: starts a take; everyone hears of it through `onRecordingState`. */
+  startRecording(roomCode: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.RECORDING_START, { roomCode });
+  }
+
+  /** Host only: ends the take; its `recording:state` carries the download link. */
+  stopRecording(roomCode: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.RECORDING_STOP, { roomCode });
+  }
+
   /**
    * Measures the offset to the server's clock (several pings, keeping the one with the smallest
    * round trip), then keeps it fresh in the background.

@@ -7,6 +7,7 @@ import type {
   ErrorPayload,
   HostChanged,
   LatencyReport,
+  RecordingState,
   SessionJoined,
   SessionKicked,
   SessionResumed,
@@ -31,6 +32,7 @@ export interface Listeners {
   hostChanged: HostChanged;
   settingsChanged: SettingsChanged;
   transportState: TransportState;
+  recordingState: RecordingState;
   event: BroadcastEvent;
   latency: LatencyReport;
   kicked: SessionKicked;
@@ -47,6 +49,7 @@ export const ROOM_EVENTS = {
   "session:host-changed": "hostChanged",
   "session:settings-changed": "settingsChanged",
   "transport:state": "transportState",
+  "recording:state": "recordingState",
   "event:broadcast": "event",
 } as const satisfies Record<string, keyof Listeners>;
 
@@ -87,6 +90,10 @@ export class Subscriptions {
   }
   onTransportState(handler: Handler<TransportState>) {
     return this.subscribe("transportState", handler);
+  }
+  /** A take started or ended (sent to everyone, the host included). */
+  onRecordingState(handler: Handler<RecordingState>) {
+    return this.subscribe("recordingState", handler);
   }
   /** Events relayed from other participants. */
   onEvent(handler: Handler<BroadcastEvent>) {

@@ -5,7 +5,7 @@
 import { vi } from "vitest";
 import type { JamService } from "../hooks/useJamSession";
 import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../services/socketService";
-import type { ErrorCode, Participant, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
+import type { ErrorCode, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
 
 type Events = Listeners;
 type AnyHandler = (payload: never) => void;
@@ -22,6 +22,8 @@ export class FakeJamService implements JamService {
   hostId: string | null = null;
   settings: Settings = FAKE_SETTINGS;
   transport: Transport = FAKE_TRANSPORT;
+  /** The latest take in the next join's snapshot. */
+  recording: RecordingInfo | null = null;
   /** Join refusals by room code, e.g. { ZZZZZZ: "room_not_found" }. */
   refusals: Record<string, ErrorCode> = {};
   /** The last snapshot we were sent (join or resume). */
@@ -43,6 +45,8 @@ export class FakeJamService implements JamService {
   kick = vi.fn<JamService["kick"]>(async (roomCode) => this.ack(roomCode));
   startTransport = vi.fn<JamService["startTransport"]>(async (roomCode) => this.ack(roomCode));
   stopTransport = vi.fn<JamService["stopTransport"]>(async (roomCode) => this.ack(roomCode));
+  startRecording = vi.fn<JamService["startRecording"]>(async (roomCode) => this.ack(roomCode));
+  stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
   syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
 
@@ -55,6 +59,7 @@ export class FakeJamService implements JamService {
   onHostChanged = (handler: (p: Events["hostChanged"]) => void) => this.listen("hostChanged", handler);
   onSettingsChanged = (handler: (p: Events["settingsChanged"]) => void) => this.listen("settingsChanged", handler);
   onTransportState = (handler: (p: Events["transportState"]) => void) => this.listen("transportState", handler);
+  onRecordingState = (handler: (p: Events["recordingState"]) => void) => this.listen("recordingState", handler);
   onLatency = (handler: (p: Events["latency"]) => void) => this.listen("latency", handler);
   onKicked = (handler: (p: Events["kicked"]) => void) => this.listen("kicked", handler);
   onEvent = (handler: (p: Events["event"]) => void) => this.listen("event", handler);
@@ -122,7 +127,7 @@ export class FakeJamService implements JamService {
       hostId: this.hostId ?? this.others[0]?.id ?? me.id,
       settings: this.settings,
       transport: this.transport,
-      recording: null,
+      recording: this.recording,
       seq: this.nextSeq(),
       serverTime: this.now,
     };

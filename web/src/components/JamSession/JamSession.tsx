@@ -70,6 +70,7 @@ export function JamSession({ service = socketService, serverUrl, synth = default
             {...player}
             onLeave={jam.leave}
             host={jam.host}
+            serverUrl={url}
             clock={service}
             beatLog={beatLog}
             click={click}

@@ -1,6 +1,6 @@
 /**
- * Inside a session: the room header, the tempo and metronome, the instruments, who is here and
- * what just happened. The host's controls appear only for the host.
+ * Inside a session: the room header, the tempo and metronome, the instruments, recording, who is
+ * here and what just happened. The host's controls appear only for the host.
  */
 import type { HostActions } from "../../hooks/hostCommands";
 import type { LitColors } from "../../hooks/useNoteLights";
@@ -12,6 +12,7 @@ import { DrumPads } from "./DrumPads";
 import { ErrorMessage } from "./ErrorMessage";
 import { Keyboard } from "./Keyboard";
 import { ParticipantList } from "./ParticipantList";
+import { RecordingPanel } from "./RecordingPanel";
 import { RoomHeader } from "./RoomHeader";
 import { TransportPanel } from "./TransportPanel";
 
@@ -24,6 +25,8 @@ export interface SessionViewProps {
   onDrum(note: number, velocity: number): void;
   onLeave(): void;
   host: HostActions;
+  /** The jam-server's URL (take downloads are relative to it). */
+  serverUrl: string;
   /** The shared clock the metronome runs on. */
   clock: MetronomeClock;
   beatLog?: BeatLog;
@@ -31,7 +34,8 @@ export interface SessionViewProps {
 }
 
 export function SessionView(props: SessionViewProps) {
-  const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, clock, beatLog, click } = props;
+  const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, serverUrl, clock, beatLog, click } =
+    props;
   const isHost = state.myId !== "" && state.myId === state.hostId;
   const hostName = state.participants.find((p) => p.id === state.hostId)?.name ?? "The host";
   return (
@@ -54,6 +58,14 @@ export function SessionView(props: SessionViewProps) {
           <DrumPads padColors={padColors} onHit={onDrum} />
         </div>
         <aside className="sidebar">
+          <RecordingPanel
+            recording={state.recording}
+            isHost={isHost}
+            hostName={hostName}
+            serverUrl={serverUrl}
+            clock={clock}
+            controls={host}
+          />
           <ParticipantList
             participants={state.participants}
             myId={state.myId}
