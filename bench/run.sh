@@ -9,8 +9,9 @@
 #   SERVERS="jam-server raw-relay" …      only those servers
 # Other knobs: REPEATS, PORT (0 = any free port), SERVER_CPU / GEN_CPU (cores for taskset),
 # IDLE_N (idle connections; default as many as the open-file limit allows, at most 100000),
-# OUT (results folder), LOGS (raw per-run logs, default target/bench-runs), JAM_FLAGS (extra
-# jam-server flags).
+# QUIET_WAIT / QUIET_CORES (wait up to that many seconds before each run until other processes use
+# fewer cores than that), OUT (results folder), LOGS (raw per-run logs, default target/bench-runs),
+# JAM_FLAGS / NODE_FLAGS / RAW_FLAGS (extra flags for each server).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -77,8 +78,8 @@ start_server() {
   local name=$1 logp=$2 cmd
   case $name in
     jam-server) cmd=(target/release/jam-server --host 127.0.0.1 --port "$PORT" "${RELAXED[@]}" ${JAM_FLAGS:-}) ;;
-    node-reference) cmd=(node bench/node-reference/src/index.js --port "$PORT") ;;
-    raw-relay) cmd=(target/release/raw-relay --port "$PORT") ;;
+    node-reference) cmd=(node bench/node-reference/src/index.js --port "$PORT" ${NODE_FLAGS:-}) ;;
+    raw-relay) cmd=(target/release/raw-relay --port "$PORT" ${RAW_FLAGS:-}) ;;
     *) log "unknown server $name"; return 1 ;;
   esac
   taskset -c "$SERVER_CPU" "${cmd[@]}" >"$logp.out" 2>"$logp.err" &
@@ -98,6 +99,24 @@ start_server() {
 # Host-wide "total steal" ticks from /proc/stat (steal is the 8th value of the cpu line).
 host_ticks() { awk '/^cpu /{t=0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
 
+# Cores kept busy by other processes over the last second (host-wide, before any server starts).
+busy_cores() {
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat); sleep 1
+  b=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+  awk -v d=$((b - a)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", d / hz}'
+}
+
+# On a shared host, wait (up to QUIET_WAIT seconds) until neighbours use less than QUIET_CORES.
+wait_quiet() {
+  local busy
+  for _ in $(seq "${QUIET_WAIT:-15}"); do
+    busy=$(busy_cores)
+    awk -v b="$busy" -v q="${QUIET_CORES:-0.3}" 'BEGIN{exit !(b < q)}' && return 0
+  done
+  log "host still busy (${busy} cores used by other processes); measuring anyway"
+}
+
 run_one() { # scenario server repeat
   local scenario=$1 server=$2 rep=$3 args logp="$RUN_DIR/$1.$2.$3"
   case $scenario in
@@ -107,6 +126,7 @@ run_one() { # scenario server repeat
     idle) args=("${IDLE[@]}") ;;
     *) log "unknown scenario $scenario"; return 1 ;;
   esac
+  wait_quiet
   start_server "$server" "$logp" || return 0
   log "$scenario #$rep on $server ($SRV_URL, pid $SRV_PID)"
   local t0 s0 t1 s1

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { startServer, type RunningServer } from "../test/harness";
 
 const CHROMIUM = process.env.JAM_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -82,4 +83,40 @@ export async function joinSession(page: Page, url: string, name: string, code: s
   await page.getByLabel("Room code").fill(code);
   await page.getByRole("button", { name: "Join" }).click();
   await poll(() => page.getByTestId("room-code").textContent()).toBe(code);
+}
+
+/** What a test file gets from `jamBrowserSuite`: the server's URL and new people (browser contexts). */
+export interface JamBrowserSuite {
+  url(): string;
+  person(viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * One real server serving the built page (with extra `flags`) and one Chromium for a test file;
+ * after each test, every page it opened must have thrown no error, and is closed.
+ */
+export function jamBrowserSuite(flags: string[] = []): JamBrowserSuite {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const pages: Page[] = [];
+  beforeAll(async () => {
+    server = await startServer(["--static-dir", DIST_DIR, ...flags]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async () => {
+    for (const page of pages) expect(errorsOf(page)).toEqual([]);
+    for (const page of pages.splice(0)) await page.context().close();
+  });
+  return {
+    url: () => server!.url,
+    person: async (viewport) => {
+      const page = await openPerson(browser!, viewport);
+      pages.push(page);
+      return page;
+    },
+  };
 }

@@ -2,17 +2,13 @@
  * The jam page end to end: the real server serving the built page, two people in two Chromium
  * contexts. Each test names what a musician does and sees.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../test/harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
   activity,
   createSession as createSessionAt,
-  DIST_DIR,
-  errorsOf,
+  jamBrowserSuite,
   joinSession as joinSessionAt,
-  launchChromium,
-  openPerson,
   participants,
   poll,
   screenshot,
@@ -21,31 +17,11 @@ import {
 /** How soon a note played by one person must light up on the other's page. */
 const NOTE_DEADLINE_MS = 2_000;
 
-let server: RunningServer;
-let browser: Browser;
-const pages: Page[] = [];
+const jam = jamBrowserSuite();
+const person = jam.person;
 
-beforeAll(async () => {
-  server = await startServer(["--static-dir", DIST_DIR]);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  for (const page of pages) expect(errorsOf(page)).toEqual([]);
-  for (const page of pages.splice(0)) await page.context().close();
-});
-
-async function person(viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await openPerson(browser, viewport);
-  pages.push(page);
-  return page;
-}
-
-const createSession = (page: Page, name: string) => createSessionAt(page, server.url, name);
-const joinSession = (page: Page, name: string, code: string) => joinSessionAt(page, server.url, name, code);
+const createSession = (page: Page, name: string) => createSessionAt(page, jam.url(), name);
+const joinSession = (page: Page, name: string, code: string) => joinSessionAt(page, jam.url(), name, code);
 
 describe("the jam page in Chromium", () => {
   it("A creates, B joins with A's code, and both see both names, 'you' marked", async () => {
@@ -118,7 +94,7 @@ describe("the jam page in Chromium", () => {
 
   it("a bad code shows a readable error in place, not a blank page", async () => {
     const bob = await person();
-    await bob.goto(server.url);
+    await bob.goto(jam.url());
     await bob.getByLabel("Your name").fill("Bob");
     await bob.getByLabel("Room code").fill("ZZZZZZ");
     await bob.getByRole("button", { name: "Join" }).click();
@@ -135,7 +111,7 @@ describe("the jam page in Chromium", () => {
     expect(link).toContain(`?room=${code}`);
 
     const bob = await person();
-    await bob.goto(`${server.url}/?room=${code}`);
+    await bob.goto(`${jam.url()}/?room=${code}`);
     expect(await bob.getByLabel("Room code").inputValue()).toBe(code);
   });
 

@@ -3,17 +3,13 @@
  * sets the tempo and starts the shared metronome; both pages beat together; a dropped connection
  * comes back into the room under the same identity.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../test/harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
   activity,
   createSession,
-  DIST_DIR,
-  errorsOf,
+  jamBrowserSuite,
   joinSession,
-  launchChromium,
-  openPerson,
   participants,
   poll,
   screenshot,
@@ -22,36 +18,16 @@ import {
 /** How closely two pages' metronomes must agree on the same beat. */
 const BEAT_AGREEMENT_MS = 30;
 
-let server: RunningServer;
-let browser: Browser;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  // A long resume grace, so the dropped page's seat is surely still held when it comes back.
-  server = await startServer(["--static-dir", DIST_DIR, "--resume-grace", "30s"]);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  for (const page of pages) expect(errorsOf(page)).toEqual([]);
-  for (const page of pages.splice(0)) await page.context().close();
-});
-
-async function person(): Promise<Page> {
-  const page = await openPerson(browser);
-  pages.push(page);
-  return page;
-}
+// A long resume grace, so the dropped page's seat is surely still held when it comes back.
+const jam = jamBrowserSuite(["--resume-grace", "30s"]);
+const person = jam.person;
 
 /** Ann creates (and so hosts) a session; Bob joins it; both see both. */
 async function annAndBob(): Promise<[Page, Page]> {
   const ann = await person();
   const bob = await person();
-  const code = await createSession(ann, server.url, "Ann");
-  await joinSession(bob, server.url, "Bob", code);
+  const code = await createSession(ann, jam.url(), "Ann");
+  await joinSession(bob, jam.url(), "Bob", code);
   await poll(() => participants(ann).count()).toBe(2);
   return [ann, bob];
 }

@@ -2,44 +2,20 @@
  * Recording end to end: the host records a take in Chromium while a guest listens; both pages get
  * the take's link, and what it serves is the MIDI file (and JSON) of what was played.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../test/harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
   activity,
   createSession,
-  DIST_DIR,
-  errorsOf,
+  jamBrowserSuite,
   joinSession,
-  launchChromium,
-  openPerson,
   participants,
   poll,
   screenshot,
 } from "./browser";
 
-let server: RunningServer;
-let browser: Browser;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  server = await startServer(["--static-dir", DIST_DIR]);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  for (const page of pages) expect(errorsOf(page)).toEqual([]);
-  for (const page of pages.splice(0)) await page.context().close();
-});
-
-async function person(): Promise<Page> {
-  const page = await openPerson(browser);
-  pages.push(page);
-  return page;
-}
+const jam = jamBrowserSuite();
+const person = jam.person;
 
 /** The take as `?format=json` serves it (only the fields this test reads). */
 interface TakeJson {
@@ -63,8 +39,8 @@ describe("recording in Chromium", () => {
   it("the host records a take; both pages get a link that serves its MIDI file and JSON", async () => {
     const ann = await person();
     const bob = await person();
-    const code = await createSession(ann, server.url, "Ann");
-    await joinSession(bob, server.url, "Bob", code);
+    const code = await createSession(ann, jam.url(), "Ann");
+    await joinSession(bob, jam.url(), "Bob", code);
     await poll(() => participants(ann).count()).toBe(2);
     expect(await bob.getByRole("button", { name: "Record" }).count()).toBe(0); // Host only.
 
@@ -84,7 +60,7 @@ describe("recording in Chromium", () => {
     expect(await indicator(bob).getAttribute("data-recording")).toBe("false");
     const href = (await downloadLink(ann).getAttribute("href")) ?? "";
     expect(await downloadLink(bob).getAttribute("href")).toBe(href);
-    expect(href.startsWith(server.url)).toBe(true);
+    expect(href.startsWith(jam.url())).toBe(true);
     await poll(() => activity(bob).textContent()).toMatch(/Recording stopped — \d+ events/);
     await screenshot(ann, "recording");
 
@@ -110,18 +86,18 @@ describe("recording in Chromium", () => {
 
   it("someone joining after the take still gets its link", async () => {
     const ann = await person();
-    const code = await createSession(ann, server.url, "Ann");
+    const code = await createSession(ann, jam.url(), "Ann");
     await ann.getByRole("button", { name: "Record" }).click();
     await poll(() => indicator(ann).getAttribute("data-recording")).toBe("true");
 
     const bob = await person();
-    await joinSession(bob, server.url, "Bob", code);
+    await joinSession(bob, jam.url(), "Bob", code);
     await poll(() => indicator(bob).getAttribute("data-recording")).toBe("true"); // From session:joined.
     await ann.getByRole("button", { name: "Stop recording" }).click();
     await downloadLink(bob).waitFor({ timeout: 10_000 });
 
     const cleo = await person();
-    await joinSession(cleo, server.url, "Cleo", code);
+    await joinSession(cleo, jam.url(), "Cleo", code);
     expect(await downloadLink(cleo).getAttribute("href")).toBe(await downloadLink(ann).getAttribute("href"));
   });
 });

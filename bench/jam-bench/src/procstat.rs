@@ -163,6 +163,21 @@ impl Usage {
     }
 }
 
+/// Waits (up to `max_wait`) until processes other than the server and this one use fewer than
+/// `cores` cores over a second; returns what they used last. On a shared host this keeps a
+/// neighbour's burst out of a measurement.
+pub async fn wait_quiet(pid: u32, cores: f64, max_wait: std::time::Duration) -> f64 {
+    let give_up = Instant::now() + max_wait;
+    loop {
+        let a = Snapshot::take(pid);
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let others = Usage::between(&a, &Snapshot::take(pid)).others_cpu_util;
+        if others < cores || Instant::now() >= give_up {
+            return others;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

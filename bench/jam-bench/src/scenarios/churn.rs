@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use hdrhistogram::Histogram;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{parse_duration, Common};
 use crate::client::{source_ip, Conn, Target};
@@ -65,48 +65,54 @@ pub async fn run(common: &Common, args: &ChurnArgs) -> anyhow::Result<()> {
     }
     let usage = Usage::between(&a, &b);
     let cycles = tally.cycles.load(Relaxed);
-    let errors = tally.errors.load(Relaxed);
-    let latency = Latency::of(&tally.cycle_time.lock().unwrap_or_else(|e| e.into_inner()));
-    let first_error = tally
-        .first_error
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    let label = format!("churn[{}]", common.label);
+    let rep = ChurnReport {
+        concurrency: args.concurrency,
+        cycles,
+        cycles_per_s: cycles as f64 / usage.wall_s,
+        cycles_per_cpu_s: ratio(cycles as f64, usage.server_cpu_s),
+        cycle_latency: Latency::of(&tally.cycle_time.lock().unwrap_or_else(|e| e.into_inner())),
+        errors: tally.errors.load(Relaxed),
+        first_error: tally
+            .first_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone(),
+        usage,
+    };
+    print(&format!("churn[{}]", common.label), &rep);
+    report::emit("churn", &common.label, serde_json::to_value(&rep)?);
+    Ok(())
+}
+
+/// What one churn run found.
+#[derive(Debug, Serialize)]
+struct ChurnReport {
+    concurrency: usize,
+    /// Cycles completed inside the measured window.
+    cycles: u64,
+    cycles_per_s: f64,
+    cycles_per_cpu_s: f64,
+    cycle_latency: Latency,
+    errors: u64,
+    first_error: Option<String>,
+    #[serde(flatten)]
+    usage: Usage,
+}
+
+fn print(label: &str, rep: &ChurnReport) {
+    let u = &rep.usage;
     println!(
-        "{label}: {cycles} cycles in {:.1} s = {:.0}/s with {} in flight; {:.0} cycles/CPU-s (server CPU {:.0}%); cycle p50 {:.2} ms p99 {:.2} ms; {errors} errors{}",
-        usage.wall_s,
-        cycles as f64 / usage.wall_s,
-        args.concurrency,
-        ratio(cycles as f64, usage.server_cpu_s),
-        100.0 * usage.server_cpu_util,
-        latency.p50_ms,
-        latency.p99_ms,
-        first_error.as_deref().map(|e| format!(" (first: {e})")).unwrap_or_default(),
+        "{label}: {} cycles in {:.1} s = {:.0}/s with {} in flight; {:.0} cycles/CPU-s (server CPU {:.0}%); cycle p50 {:.2} ms p99 {:.2} ms; {} errors{}",
+        rep.cycles, u.wall_s, rep.cycles_per_s, rep.concurrency, rep.cycles_per_cpu_s,
+        100.0 * u.server_cpu_util, rep.cycle_latency.p50_ms, rep.cycle_latency.p99_ms, rep.errors,
+        rep.first_error.as_deref().map(|e| format!(" (first: {e})")).unwrap_or_default(),
     );
     println!(
         "{label}:   generator CPU {:.0}%; steal {:.2}%, other processes {:.0}% CPU",
-        100.0 * usage.gen_cpu_util,
-        usage.steal_pct,
-        100.0 * usage.others_cpu_util,
+        100.0 * u.gen_cpu_util,
+        u.steal_pct,
+        100.0 * u.others_cpu_util,
     );
-    let metrics = json!({
-        "concurrency": args.concurrency,
-        "duration_s": usage.wall_s,
-        "cycles": cycles,
-        "cycles_per_s": cycles as f64 / usage.wall_s,
-        "cycles_per_cpu_s": ratio(cycles as f64, usage.server_cpu_s),
-        "server_cpu_s": usage.server_cpu_s,
-        "server_cpu_util": usage.server_cpu_util,
-        "gen_cpu_util": usage.gen_cpu_util,
-        "cycle_latency": latency,
-        "errors": errors,
-        "first_error": first_error,
-        "steal_pct": usage.steal_pct,
-        "others_cpu_util": usage.others_cpu_util,
-    });
-    report::emit("churn", &common.label, metrics);
-    Ok(())
 }
 
 async fn worker(target: Arc<Target>, tally: Arc<Tally>) {

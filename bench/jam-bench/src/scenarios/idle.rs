@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{parse_duration, Common};
 use crate::client::{Conn, Target};
@@ -28,79 +28,108 @@ pub struct IdleArgs {
     pub hold: Duration,
 }
 
+/// What one idle run found.
+#[derive(Debug, Serialize)]
+struct IdleReport {
+    connections: usize,
+    room_size: usize,
+    opened: u64,
+    /// Connections still open at the end of the hold.
+    held: u64,
+    failed_rooms: usize,
+    skipped_rooms: usize,
+    first_error: Option<String>,
+    setup_s: f64,
+    pings_answered: u64,
+    rss_base_bytes: u64,
+    rss_after_setup_bytes: u64,
+    rss_end_bytes: u64,
+    /// (RSS at the end − RSS before any connection) / held.
+    rss_per_conn_bytes: f64,
+    gen_fd_limit: u64,
+    server_fd_limit: u64,
+    #[serde(flatten)]
+    usage: Usage,
+}
+
 pub async fn run(common: &Common, args: &IdleArgs) -> anyhow::Result<()> {
     let target = Target::parse(&common.url)?;
     let label = format!("idle[{}]", common.label);
-    let gen_fds = fd_limit(std::process::id()).unwrap_or(0);
-    let server_fds = fd_limit(common.pid).unwrap_or(0);
-    if args.connections as u64 + 64 > gen_fds.min(server_fds) {
-        println!("{label}: note: open-file limits (generator {gen_fds}, server {server_fds}) cap the connections below {}", args.connections);
+    let gen_fd_limit = fd_limit(std::process::id()).unwrap_or(0);
+    let server_fd_limit = fd_limit(common.pid).unwrap_or(0);
+    if args.connections as u64 + 64 > gen_fd_limit.min(server_fd_limit) {
+        println!(
+            "{label}: note: open-file limits (generator {gen_fd_limit}, server {server_fd_limit}) cap the connections below {}",
+            args.connections
+        );
     }
-    let base_rss = rss_bytes(common.pid)?;
+    let rss_base_bytes = rss_bytes(common.pid)?;
     let t0 = Instant::now();
-    let plan = sizes(args.connections, args.room_size);
-    let built = build_rooms(&target, &plan, common.setup_concurrency).await;
-    let opened = built.connections() as u64;
+    let built = build_rooms(
+        &target,
+        &sizes(args.connections, args.room_size),
+        common.setup_concurrency,
+    )
+    .await;
     let setup_s = t0.elapsed().as_secs_f64();
+    let opened = built.connections() as u64;
     println!(
         "{label}: {opened} of {} connections joined in {setup_s:.1} s ({} rooms failed, {} skipped{})",
         args.connections,
         built.failed_rooms,
         built.skipped_rooms,
-        built
-            .first_error
-            .as_deref()
-            .map(|e| format!("; first error: {e}"))
-            .unwrap_or_default(),
+        built.first_error.as_deref().map(|e| format!("; first error: {e}")).unwrap_or_default(),
     );
     let alive = Arc::new(AtomicU64::new(opened));
     let pongs = Arc::new(AtomicU64::new(0));
-    for room in built.rooms {
-        for conn in room.conns {
-            tokio::spawn(hold(conn, alive.clone(), pongs.clone()));
-        }
+    for conn in built.rooms.into_iter().flat_map(|r| r.conns) {
+        tokio::spawn(hold(conn, alive.clone(), pongs.clone()));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_setup = rss_bytes(common.pid)?;
+    let rss_after_setup_bytes = rss_bytes(common.pid)?;
     let a = Snapshot::take(common.pid);
     tokio::time::sleep(args.hold).await;
     let b = Snapshot::take(common.pid);
-    let rss_end = rss_bytes(common.pid)?;
+    let rss_end_bytes = rss_bytes(common.pid)?;
     let held = alive.load(Relaxed);
-    let per_conn = ratio(rss_end.saturating_sub(base_rss) as f64, held as f64);
-    let usage = Usage::between(&a, &b);
-    println!(
-        "{label}: held {held} for {:.0} s ({} pings answered); server RSS {:.1} MiB -> {:.1} MiB = {per_conn:.0} bytes/connection; server CPU {:.2}% while idle; steal {:.2}%",
-        usage.wall_s,
-        pongs.load(Relaxed),
-        mib(base_rss),
-        mib(rss_end),
-        100.0 * usage.server_cpu_util,
-        usage.steal_pct,
-    );
-    let metrics = json!({
-        "connections": args.connections,
-        "room_size": args.room_size,
-        "opened": opened,
-        "held": held,
-        "failed_rooms": built.failed_rooms,
-        "skipped_rooms": built.skipped_rooms,
-        "first_error": built.first_error,
-        "setup_s": setup_s,
-        "hold_s": usage.wall_s,
-        "pings_answered": pongs.load(Relaxed),
-        "rss_base_bytes": base_rss,
-        "rss_after_setup_bytes": rss_setup,
-        "rss_end_bytes": rss_end,
-        "rss_per_conn_bytes": per_conn,
-        "server_cpu_util": usage.server_cpu_util,
-        "gen_fd_limit": gen_fds,
-        "server_fd_limit": server_fds,
-        "steal_pct": usage.steal_pct,
-        "others_cpu_util": usage.others_cpu_util,
-    });
-    report::emit("idle", &common.label, metrics);
+    let rep = IdleReport {
+        connections: args.connections,
+        room_size: args.room_size,
+        opened,
+        held,
+        failed_rooms: built.failed_rooms,
+        skipped_rooms: built.skipped_rooms,
+        first_error: built.first_error,
+        setup_s,
+        pings_answered: pongs.load(Relaxed),
+        rss_base_bytes,
+        rss_after_setup_bytes,
+        rss_end_bytes,
+        rss_per_conn_bytes: ratio(
+            rss_end_bytes.saturating_sub(rss_base_bytes) as f64,
+            held as f64,
+        ),
+        gen_fd_limit,
+        server_fd_limit,
+        usage: Usage::between(&a, &b),
+    };
+    print(&label, &rep);
+    report::emit("idle", &common.label, serde_json::to_value(&rep)?);
     Ok(())
+}
+
+fn print(label: &str, rep: &IdleReport) {
+    let u = &rep.usage;
+    println!(
+        "{label}: held {} for {:.0} s ({} pings answered); server RSS {:.1} MiB -> {:.1} MiB = {:.0} bytes/connection",
+        rep.held, u.wall_s, rep.pings_answered, mib(rep.rss_base_bytes), mib(rep.rss_end_bytes), rep.rss_per_conn_bytes,
+    );
+    println!(
+        "{label}:   server CPU {:.2}% while idle; steal {:.2}%, other processes {:.0}% CPU",
+        100.0 * u.server_cpu_util,
+        u.steal_pct,
+        100.0 * u.others_cpu_util,
+    );
 }
 
 /// Keeps one connection open, answering Engine.IO pings, until the server drops it.

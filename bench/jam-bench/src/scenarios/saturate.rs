@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::cli::{parse_duration, Common};
 use crate::load::Load;
+use crate::procstat::wait_quiet;
 use crate::report::{self, PhaseReport};
 
 #[derive(Debug, Clone, Args)]
@@ -41,9 +42,19 @@ pub struct SaturateArgs {
     /// Times a failing step is run again before the search stops.
     #[arg(long, default_value_t = 1)]
     pub retries: u32,
+    /// Before each step, wait until other processes use fewer cores than this …
+    #[arg(long, default_value_t = 0.3)]
+    pub quiet_cores: f64,
+    /// … but no longer than this.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub quiet_wait: Duration,
 }
 
 async fn step(load: &Load, pid: u32, rate: f64, args: &SaturateArgs, label: &str) -> PhaseReport {
+    let others = wait_quiet(pid, args.quiet_cores, args.quiet_wait).await;
+    if others >= args.quiet_cores {
+        println!("{label}:   other processes still use {others:.2} cores; measuring anyway");
+    }
     let run = load
         .run_phase(pid, rate, args.warmup, args.step, args.drain)
         .await;
@@ -73,12 +84,10 @@ pub async fn run(common: &Common, args: &SaturateArgs) -> anyhow::Result<()> {
     while rate <= args.max_rate {
         let mut rep = step(&load, common.pid, rate, args, &label).await;
         let mut failure = verdict(&rep, args);
-        if failure.is_some() && args.retries > 0 {
-            // One noisy step (a neighbour's burst on a shared host) should not end the search.
-            println!(
-                "{label}:   failed ({}); trying the same rate again",
-                failure.unwrap_or("")
-            );
+        // One noisy step (a neighbour's burst on a shared host) should not end the search.
+        for _ in 0..args.retries {
+            let Some(why) = failure else { break };
+            println!("{label}:   failed by {why}; trying the same rate again");
             rep = step(&load, common.pid, rate, args, &label).await;
             failure = verdict(&rep, args);
         }
