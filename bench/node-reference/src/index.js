@@ -11,7 +11,8 @@ const { values: args } = parseArgs({
 const port = Number(args.port ?? process.env.PORT ?? 3001);
 const host = args.host ?? process.env.HOST ?? "127.0.0.1";
 
-const sessions = new SessionManager();
+// As many live rooms as the benchmark lets jam-server hold (--max-rooms 1000000).
+const sessions = new SessionManager({ maxRooms: 1_000_000 });
 const httpServer = createServer();
 const io = new Server(httpServer, {
   cors: { origin: "*" },

@@ -16,8 +16,9 @@ use crate::packet::{event_frame, push_json_str};
 
 pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-/// Live rooms (empty ones included) the server holds, as jam-server's default `--max-rooms`.
-const MAX_ROOMS: usize = 100_000;
+/// Live rooms (empty ones included) the server holds: as many as the benchmark lets jam-server hold
+/// (`--max-rooms 1000000`), so that churn runs measure relaying, not this limit.
+const MAX_ROOMS: usize = 1_000_000;
 
 /// A room code: 6 bytes from [`CODE_ALPHABET`].
 pub type Code = [u8; 6];
