@@ -19,6 +19,9 @@ cargo clippy --locked --all-targets -- -D warnings
 step "cargo test (unit, integration, generated TypeScript types are fresh)"
 cargo test --locked
 
+step "the README's run command resolves to the server"
+cargo run --locked -q -p jam-server -- --version
+
 step "tsc --noEmit"
 (cd web && npx tsc --noEmit)
 
