@@ -2,12 +2,11 @@
  * Bad input always gets an `error {message, code, event}` reply (and an `{error}` ack when asked for),
  * changes nothing and disturbs no one else. One test per error code and cause.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { ErrorPayload } from "../src/types/protocol";
 import {
   TRANSPORTS,
-  closeAllClients,
   collect,
   connectRaw,
   connectService,
@@ -15,26 +14,18 @@ import {
   joinAs,
   next,
   onRaw,
-  startServer,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
-let server: RunningServer;
-beforeAll(async () => {
-  // Every client here shares 127.0.0.1: lift the per-IP wrong-code limit (tested in musical.test.ts).
-  server = await startServer([
-    "--max-participants",
-    "3",
-    "--max-rooms-per-socket",
-    "2",
-    "--max-code-misses-per-minute",
-    "1000",
-  ]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+// Every client here shares 127.0.0.1: lift the per-IP wrong-code limit (tested in limits.test.ts).
+const server = serverForThisFile([
+  "--max-participants",
+  "3",
+  "--max-rooms-per-socket",
+  "2",
+  "--max-code-misses-per-minute",
+  "1000",
+]);
 
 /** Emits with an ack and returns both the ack and the `error` event that must accompany it. */
 async function expectError(socket: Socket, event: string, ...args: unknown[]): Promise<ErrorPayload> {

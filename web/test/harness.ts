@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { io, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { SocketService, type ConnectOptions } from "../src/services/socketService";
 
 const SERVER_BIN =
@@ -141,5 +142,26 @@ export function onRaw<T>(socket: Socket, event: string) {
     return () => {
       socket.off(event, handler);
     };
+  };
+}
+
+/**
+ * One server for the whole test file (started before its first test, stopped after its last), with
+ * every client a test opened closed after it. `url` is ready once the tests run.
+ */
+export function serverForThisFile(flags: string[] = []): { readonly url: string } {
+  let running: RunningServer | undefined;
+  beforeAll(async () => {
+    running = await startServer(flags);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  afterEach(() => closeAllClients());
+  return {
+    get url() {
+      if (!running) throw new Error("the server starts in beforeAll: use its url inside tests");
+      return running.url;
+    },
   };
 }

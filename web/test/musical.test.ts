@@ -2,10 +2,9 @@
  * Musical sessions over the official client: host and succession, settings, the shared clock,
  * the transport, and per-room sequence numbers. Each test names the rule it checks.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SessionJoined } from "../src/types/protocol";
 import {
-  closeAllClients,
   collect,
   connectRaw,
   connectService,
@@ -13,18 +12,10 @@ import {
   joinAs,
   next,
   onRaw,
-  startServer,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer(["--max-participants", "8"]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+const server = serverForThisFile(["--max-participants", "8"]);
 
 async function room(settings?: Parameters<Awaited<ReturnType<typeof connectService>>["createSession"]>[0]) {
   return (await (await connectService(server.url)).createSession(settings)).roomCode;

@@ -2,10 +2,9 @@
  * The seed's protocol end to end, over every transport: create, join, leave, broadcast, presence.
  * Each test names the rule it checks.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   TRANSPORTS,
-  closeAllClients,
   collect,
   connectRaw,
   connectService,
@@ -13,20 +12,12 @@ import {
   joinAs,
   next,
   onRaw,
-  startServer,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
 const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer(["--resume-grace", "1s"]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+const server = serverForThisFile(["--resume-grace", "1s"]);
 
 describe.each(Object.entries(TRANSPORTS))("over %s", (_label, transport) => {
   const connect = () => connectService(server.url, transport);

@@ -6,10 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Midi } from "@tonejs/midi";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BroadcastEvent, RecordingState } from "../src/types/protocol";
 import {
-  closeAllClients,
   collect,
   connectService,
   eventually,
@@ -19,21 +18,14 @@ import {
   onRaw,
   startServer,
   type Member,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
 const PPQ = 480;
 const MIDI_INSPECT = fileURLToPath(new URL("../../target/debug/midi-inspect", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../test-output", import.meta.url));
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer(["--max-recording-events", "50"]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+const server = serverForThisFile(["--max-recording-events", "50"]);
 
 async function roomWithHostAndGuest(url = server.url): Promise<{ code: string; host: Member; guest: Member }> {
   const code = (await (await connectService(url)).createSession({ bpm: 120 })).roomCode;

@@ -3,28 +3,19 @@
  * the per-event size limit, and a client sending more than the engine's max payload being cut off
  * without disturbing anyone else.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   TRANSPORTS,
-  closeAllClients,
   collect,
   connectRaw,
   connectService,
   flush,
   joinAs,
   next,
-  startServer,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer(["--resume-grace", "1s"]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+const server = serverForThisFile(["--resume-grace", "1s"]);
 
 const KIB = 1024;
 

@@ -2,11 +2,10 @@
  * Drops and resumes, kicks and locks, over the official client. An abrupt drop is made by killing
  * the client's transport (not by calling disconnect()).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BroadcastEvent } from "../src/types/protocol";
 import {
   TRANSPORTS,
-  closeAllClients,
   collect,
   connectRaw,
   connectService,
@@ -16,18 +15,11 @@ import {
   onRaw,
   startServer,
   type Member,
-  type RunningServer,
+  serverForThisFile,
 } from "./harness";
 
 const GRACE_MS = 1_500;
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer(["--resume-grace", `${GRACE_MS}ms`]);
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => closeAllClients());
+const server = serverForThisFile(["--resume-grace", `${GRACE_MS}ms`]);
 
 /** Kills the member's transport the way a network loss would, and waits for the room to see it. */
 async function dropAbruptly(member: Member, watcher: Member): Promise<void> {
