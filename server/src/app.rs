@@ -52,6 +52,8 @@ pub async fn run(
         .max_payload(config.max_payload as u64)
         .ws_max_message_size(config.max_payload)
         .ws_max_frame_size(config.max_payload)
+        .ping_interval(config.ping_interval)
+        .ping_timeout(config.ping_timeout)
         .with_state(state.clone())
         .build_layer();
     io.ns("/", handlers::on_connect.with(handlers::register));

@@ -55,6 +55,14 @@ pub struct Config {
     #[arg(long, env = "JAM_EMPTY_ROOM_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub empty_room_ttl: Duration,
 
+    /// How often the server pings each client (Engine.IO heartbeat).
+    #[arg(long, env = "JAM_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+
+    /// How long a client may take to answer a ping before its connection counts as dropped.
+    #[arg(long, env = "JAM_PING_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub ping_timeout: Duration,
+
     /// Room events kept per room for resuming clients.
     #[arg(long, env = "JAM_REPLAY_BUFFER", default_value_t = 512)]
     pub replay_buffer: usize,
@@ -144,6 +152,8 @@ impl Config {
             max_event_bytes: 64 * 1024,
             max_payload: 1_000_000,
             empty_room_ttl: Duration::from_secs(600),
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
             replay_buffer: 512,
             resume_grace: Duration::from_secs(20),
             rate_limit: 60.0,

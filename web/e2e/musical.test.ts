@@ -18,8 +18,9 @@ import {
 /** How closely two pages' metronomes must agree on the same beat. */
 const BEAT_AGREEMENT_MS = 30;
 
-// A long resume grace, so the dropped page's seat is surely still held when it comes back.
-const jam = jamBrowserSuite(["--resume-grace", "30s"]);
+// A long resume grace, so the dropped page's seat is surely still held when it comes back; quick
+// heartbeats, so the server notices a connection gone silent (offline) within seconds.
+const jam = jamBrowserSuite(["--resume-grace", "30s", "--ping-interval", "1s", "--ping-timeout", "2s"]);
 const person = jam.person;
 
 /** Ann creates (and so hosts) a session; Bob joins it; both see both. */
