@@ -3,7 +3,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { vi } from "vitest";
 import { JamSession } from "../components/JamSession/JamSession";
-import type { FakeJamService } from "./fakeJamService";
+import { FakeJamService } from "./fakeJamService";
 
 export const silentSynth = {
   unlock: vi.fn(),
@@ -43,3 +43,18 @@ export const participantNames = () =>
   });
 
 export const activity = () => screen.getByRole("list", { name: "Activity" }).textContent ?? "";
+
+/** Another participant the fake server puts in the room. */
+export const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
+
+/** Our own participant id: the fake gives the first join this one. */
+export const myId = () => FakeJamService.idForJoin(1);
+
+/** Enters the fake room as Ann, with Ben already there; `asHost` says who the server made host. */
+export async function enterWithBen(service: FakeJamService, asHost: boolean) {
+  service.others = [BEN];
+  service.hostId = asHost ? myId() : BEN.id;
+  const user = await enter(service, "Ann");
+  await screen.findByTestId("room-code");
+  return user;
+}

@@ -3,10 +3,9 @@ import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FAKE_SETTINGS, FakeJamService } from "../../testSupport/fakeJamService";
-import { activity, enter, participantItems, participantNames, silentSynth } from "../../testSupport/jamPage";
+import { activity, BEN, enterWithBen, myId, participantItems, participantNames, silentSynth } from "../../testSupport/jamPage";
 
-const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
-const me = () => FakeJamService.idForJoin(1);
+const me = myId;
 
 let service: FakeJamService;
 
@@ -17,14 +16,7 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-/** In the room with Ben; `asHost` says who the server made host. */
-async function inRoomWithBen(asHost: boolean) {
-  service.others = [BEN];
-  service.hostId = asHost ? me() : BEN.id;
-  const user = await enter(service, "Ann");
-  await screen.findByTestId("room-code");
-  return user;
-}
+const inRoomWithBen = (asHost: boolean) => enterWithBen(service, asHost);
 
 const settingsShown = () => screen.getByTestId("settings").textContent;
 const tempoField = () => screen.queryByLabelText("Tempo (BPM)") as HTMLInputElement | null;

@@ -3,11 +3,9 @@ import { act, cleanup, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { activity, enter } from "../../testSupport/jamPage";
+import { activity, enterWithBen } from "../../testSupport/jamPage";
 import type { RecordingInfo } from "../../types/protocol";
 
-const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
-const me = () => FakeJamService.idForJoin(1);
 const TAKE_URL = "/recordings/t4k3-5ig.mid";
 
 let service: FakeJamService;
@@ -19,13 +17,7 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-async function inRoomWithBen(asHost: boolean) {
-  service.others = [BEN];
-  service.hostId = asHost ? me() : BEN.id;
-  const user = await enter(service, "Ann");
-  await screen.findByTestId("room-code");
-  return user;
-}
+const inRoomWithBen = (asHost: boolean) => enterWithBen(service, asHost);
 
 const button = (name: string) => screen.queryByRole("button", { name });
 const indicator = () => screen.getByTestId("recording");
