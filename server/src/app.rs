@@ -7,28 +7,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
+use socketioxide::adapter::Adapter;
 use socketioxide::handler::ConnectHandler;
-use socketioxide::SocketIo;
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::{SocketIo, SocketIoBuilder};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
+use crate::cluster::{self, Cluster, ClusterAdapter};
 use crate::config::Config;
 use crate::downloads;
 use crate::handlers;
 use crate::metrics::Metrics;
-use crate::protocol::server;
-use crate::sessions::{SessionManager, Sweep};
+use crate::protocol::{server, ServerClosing};
+use crate::sessions::store::SessionStore;
+use crate::sessions::SessionManager;
+use crate::timers;
 
 /// How long shutdown waits for connections to close before it stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
-/// How often rooms hear their members' latencies (when they changed).
-const LATENCY_REPORT_PERIOD: Duration = Duration::from_secs(2);
 
 /// State shared by every handler.
 pub struct AppState {
@@ -38,28 +41,77 @@ pub struct AppState {
 
 pub type SharedState = Arc<AppState>;
 
-/// Serves until `shutdown` completes, then disconnects every client and returns.
+/// Serves until `shutdown` completes, then disconnects every client and returns. With
+/// `--redis-url` the node joins a cluster (shared rooms, cross-node broadcasts); else all is in memory.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state: SharedState = Arc::new(AppState {
-        sessions: SessionManager::new(config.limits()),
+    let Some(url) = config.redis_url.clone() else {
+        let state = shared_state(SessionManager::new(config.limits()));
+        let (layer, io) = socket_io(SocketIo::builder(), &config, &state);
+        io.ns("/", handlers::on_connect.with(handlers::register));
+        return serve(listener, config, state, layer, io, shutdown).await;
+    };
+    let cluster = Cluster::connect(&url, &config.redis_prefix, config.node_ttl)
+        .await
+        .map_err(|err| std::io::Error::other(format!("redis at {url}: {err}")))?;
+    tracing::info!(node = %cluster.node_id, "joined the cluster through Redis");
+    let store = SessionStore::Redis(cluster.store.clone());
+    let state = shared_state(SessionManager::with_store(
+        config.limits(),
+        store,
+        &cluster.node_id,
+    ));
+    let builder = SocketIo::builder().with_adapter::<ClusterAdapter<_>>(cluster.adapter);
+    let (layer, io) = socket_io(builder, &config, &state);
+    io.ns("/", handlers::on_connect.with(handlers::register))
+        .await
+        .map_err(|err| std::io::Error::other(format!("socket.io adapter: {err}")))?;
+    let heartbeat = tokio::spawn(cluster::heartbeat(
+        cluster.store.clone(),
+        cluster.node_id.clone(),
+        cluster.node_ttl,
+    ));
+    let result = serve(listener, config, state, layer, io, shutdown).await;
+    heartbeat.abort();
+    result
+}
+
+fn shared_state(sessions: SessionManager) -> SharedState {
+    Arc::new(AppState {
+        sessions,
         metrics: Metrics::default(),
-    });
-    let (socket_layer, io) = SocketIo::builder()
+    })
+}
+
+fn socket_io<A: Adapter>(
+    builder: SocketIoBuilder<A>,
+    config: &Config,
+    state: &SharedState,
+) -> (SocketIoLayer<A>, SocketIo<A>) {
+    builder
         .max_payload(config.max_payload as u64)
         .ws_max_message_size(config.max_payload)
         .ws_max_frame_size(config.max_payload)
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
         .with_state(state.clone())
-        .build_layer();
-    io.ns("/", handlers::on_connect.with(handlers::register));
+        .build_layer()
+}
 
+async fn serve<A: Adapter>(
+    listener: TcpListener,
+    config: Config,
+    state: SharedState,
+    socket_layer: SocketIoLayer<A>,
+    io: SocketIo<A>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/recordings/{file}", get(downloads::download))
         .with_state(state.clone());
@@ -72,8 +124,8 @@ pub async fn run(
     }
     let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
-    let sweeper = tokio::spawn(sweep(state.clone(), io.clone()));
-    let latency = tokio::spawn(report_latency(state.clone(), io.clone()));
+    let sweeper = tokio::spawn(timers::sweep(state.clone(), io.clone()));
+    let latency = tokio::spawn(timers::report_latency(state.clone(), io.clone()));
     // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.
     let listener = listener.tap_io(|tcp| {
         if let Err(err) = tcp.set_nodelay(true) {
@@ -81,10 +133,18 @@ pub async fn run(
         }
     });
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let shared_store = state.sessions.store().is_shared();
     let graceful = async move {
         shutdown.await;
         tracing::info!("shutting down: disconnecting clients");
         let _ = stopping_tx.send(true);
+        if shared_store {
+            // Clients come back on another node (or this one, restarted) and resume their seats.
+            let notice = ServerClosing {
+                reason: "this node is restarting; reconnect and resume".into(),
+            };
+            let _ = io.local().emit(server::CLOSING, &notice).await;
+        }
         io.close().await;
     };
     // Connect info gives handlers the peer address (per-IP limits on room-code guessing).
@@ -105,48 +165,25 @@ pub async fn run(
     result
 }
 
+/// Ready to serve: always on a single node; on a cluster, while Redis answers.
+async fn readyz(State(state): State<SharedState>) -> (StatusCode, &'static str) {
+    match state.sessions.store() {
+        SessionStore::Memory(_) => (StatusCode::OK, "ready"),
+        SessionStore::Redis(store) => {
+            match tokio::time::timeout(Duration::from_secs(1), store.ping()).await {
+                Ok(true) => (StatusCode::OK, "ready"),
+                _ => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
+            }
+        }
+    }
+}
+
 async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
     let content_type = "text/plain; version=0.0.4; charset=utf-8";
     (
         [(header::CONTENT_TYPE, content_type)],
         state.metrics.render(&state.sessions),
     )
-}
-
-/// Ends expired resume graces and deletes rooms that stayed empty past the TTL, a few times per
-/// grace period or TTL, whichever is shorter.
-async fn sweep(state: SharedState, io: SocketIo) {
-    let limits = state.sessions.limits();
-    let shortest = limits.empty_room_ttl.min(limits.resume_grace);
-    let period = (shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
-    let mut interval = tokio::time::interval(period);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
-        for code in state.sessions.room_codes() {
-            match state.sessions.sweep_room(&code).await {
-                Sweep::Nothing => {}
-                Sweep::Deleted => tracing::info!(room = %code, "room deleted (empty past its TTL)"),
-                Sweep::Expired(delivery) => handlers::dispatch::deliver(&io, None, delivery).await,
-            }
-        }
-        state.sessions.prune_counters();
-    }
-}
-
-/// Every 2 s, each room whose members' round trips changed hears the new figures.
-async fn report_latency(state: SharedState, io: SocketIo) {
-    let mut interval = tokio::time::interval(LATENCY_REPORT_PERIOD);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
-        for report in state.sessions.latency_reports().await {
-            let room = report.room_code.clone();
-            if let Err(err) = io.to(room).emit(server::LATENCY, &report).await {
-                tracing::debug!(%err, "latency report not fully delivered");
-            }
-        }
-    }
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

@@ -106,6 +106,19 @@ pub struct Config {
     /// Log filter (tracing's EnvFilter syntax); RUST_LOG is used when this is not given.
     #[arg(long, env = "JAM_LOG")]
     pub log: Option<String>,
+
+    /// Redis to share rooms with other nodes (e.g. `redis://127.0.0.1:6379/`); without it this node
+    /// keeps everything in memory on its own.
+    #[arg(long, env = "JAM_REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key and channel, so several clusters can share one Redis.
+    #[arg(long, env = "JAM_REDIS_PREFIX", default_value = "jam")]
+    pub redis_prefix: String,
+
+    /// A node whose heartbeat is older than this is dead: its participants are marked away.
+    #[arg(long, env = "JAM_NODE_TTL", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub node_ttl: Duration,
 }
 
 impl Config {
@@ -165,6 +178,9 @@ impl Config {
             recording_ttl: Duration::from_secs(3600),
             static_dir: None,
             log: None,
+            redis_url: None,
+            redis_prefix: "jam".into(),
+            node_ttl: Duration::from_secs(5),
         }
     }
 }

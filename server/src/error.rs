@@ -19,12 +19,13 @@ pub enum ErrorCode {
     RoomLocked,
     ResumeFailed,
     RateLimited,
+    Unavailable,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in wire order; used to render per-code metrics.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidPayload,
         ErrorCode::RoomNotFound,
         ErrorCode::NotInRoom,
@@ -37,6 +38,7 @@ impl ErrorCode {
         ErrorCode::RoomLocked,
         ErrorCode::ResumeFailed,
         ErrorCode::RateLimited,
+        ErrorCode::Unavailable,
         ErrorCode::Internal,
     ];
 
@@ -54,6 +56,7 @@ impl ErrorCode {
             ErrorCode::RoomLocked => "room_locked",
             ErrorCode::ResumeFailed => "resume_failed",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -93,6 +96,9 @@ pub enum JamError {
     ResumeFailed,
     #[error("slow down: {0}")]
     RateLimited(&'static str),
+    /// The shared store (Redis) could not be reached or did not answer in time: try again.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("internal error")]
     Internal,
 }
@@ -112,6 +118,7 @@ impl JamError {
             JamError::RoomLocked(_) => ErrorCode::RoomLocked,
             JamError::ResumeFailed => ErrorCode::ResumeFailed,
             JamError::RateLimited(_) => ErrorCode::RateLimited,
+            JamError::Unavailable(_) => ErrorCode::Unavailable,
             JamError::Internal => ErrorCode::Internal,
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Module map:
 //! - [`config`]: command-line flags and their `JAM_…` environment variables.
-//! - [`app`]: wiring — Socket.IO layer, HTTP routes (`/healthz`, `/metrics`), sweeper, shutdown; [`run`].
+//! - [`app`]: wiring — Socket.IO layer, HTTP routes (`/healthz`, `/readyz`, `/metrics`), shutdown; [`run`].
 //! - [`protocol`]: event names and payload types (the wire contract; TypeScript is generated from it).
 //! - [`error`]: [`JamError`](error::JamError) and its stable wire codes.
 //! - [`sessions`]: the SessionManager — rooms, participants, limits; knows nothing of sockets.
@@ -12,8 +12,11 @@
 //! - [`metrics`]: counters rendered in the Prometheus text format.
 //! - [`recording`]: takes of a session's notes and their export as Standard MIDI Files.
 //! - [`downloads`]: the HTTP route that serves finished takes.
+//! - [`cluster`]: joining other nodes through Redis (`--redis-url`): adapter, heartbeat.
+//! - [`timers`]: sweeps (graces, dead nodes, empty rooms) and latency reports; one node at a time.
 
 pub mod app;
+pub mod cluster;
 pub mod config;
 pub mod downloads;
 pub mod error;
@@ -23,6 +26,7 @@ pub mod protocol;
 pub mod recording;
 pub mod relay_value;
 pub mod sessions;
+pub mod timers;
 
 pub use app::run;
 pub use config::Config;

@@ -26,8 +26,8 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
     }
 }
 
-pub async fn ping(
-    ctx: Ctx,
+pub async fn ping<A: Adapter>(
+    ctx: Ctx<A>,
     TryData(request): TryData<ClockPing>,
     AckRequested(wants_ack): AckRequested,
 ) {

@@ -1,6 +1,7 @@
 //! A connection going away. A goodbye (`disconnect()`) gives up its seats at once; a dropped
 //! transport holds them for a resume (`user-away`, then `user-left` when the grace ends).
 
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State};
 use socketioxide::socket::DisconnectReason;
 use socketioxide::SocketIo;
@@ -9,15 +10,15 @@ use super::{conn_id, dispatch};
 use crate::app::SharedState;
 use crate::sessions::Departure;
 
-pub async fn handle(
-    socket: SocketRef,
-    io: SocketIo,
+pub async fn handle<A: Adapter>(
+    socket: SocketRef<A>,
+    io: SocketIo<A>,
     reason: DisconnectReason,
     State(state): State<SharedState>,
 ) {
     state.metrics.connection_closed();
     tracing::info!(sid = %socket.id, ?reason, "connection closed");
-    let how = departure(reason);
+    let how = departure(reason, state.sessions.store().is_shared());
     let conn = conn_id(&socket);
     for code in state.sessions.close_connection(&conn) {
         if let Some(delivery) = state.sessions.depart(&conn, &code, how).await {
@@ -26,8 +27,11 @@ pub async fn handle(
     }
 }
 
-fn departure(reason: DisconnectReason) -> Departure {
+/// On a cluster, a node shutting down (a rolling restart) holds its clients' seats: they resume on
+/// another node. A single node going down takes its rooms with it, so there is nothing to hold.
+fn departure(reason: DisconnectReason, shared_store: bool) -> Departure {
     match reason {
+        DisconnectReason::ClosingServer if shared_store => Departure::Abrupt,
         DisconnectReason::ClientNSDisconnect | DisconnectReason::ClosingServer => {
             Departure::Explicit
         }

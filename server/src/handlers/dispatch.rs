@@ -1,8 +1,11 @@
 //! Sending what the SessionManager decided: a room's sequenced events (while the room is still
-//! locked, so they go out in seq order), and the per-connection consequences of a command.
+//! locked, so they go out in seq order), and the per-connection consequences of a command. With the
+//! Redis adapter, room broadcasts reach members on every node, and a connection on another node is
+//! reached through the room of its own id.
 
 use std::str::FromStr;
 
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::socket::Sid;
 use socketioxide::SocketIo;
@@ -12,7 +15,11 @@ use crate::sessions::Delivery;
 
 /// Sends each event to the room — to everyone, or to everyone but `actor` when the event says so —
 /// then releases the room.
-pub async fn deliver(io: &SocketIo, actor: Option<&SocketRef>, delivery: Delivery) {
+pub async fn deliver<A: Adapter>(
+    io: &SocketIo<A>,
+    actor: Option<&SocketRef<A>>,
+    delivery: Delivery,
+) {
     let code = delivery.room_code.as_str();
     for sequenced in &delivery.events {
         let event = &*sequenced.event;
@@ -27,29 +34,39 @@ pub async fn deliver(io: &SocketIo, actor: Option<&SocketRef>, delivery: Deliver
     drop(delivery);
 }
 
-/// The socket behind a connection id, if it is still connected to this server.
-pub fn socket_of(io: &SocketIo, conn: &str) -> Option<SocketRef> {
+/// The socket behind a connection id, if it is connected to this node.
+pub fn socket_of<A: Adapter>(io: &SocketIo<A>, conn: &str) -> Option<SocketRef<A>> {
     io.get_socket(Sid::from_str(conn).ok()?)
 }
 
 /// A kicked participant: it stops receiving the room's events and is told why.
-pub fn kicked(io: &SocketIo, conn: &str, room_code: &str) {
+pub async fn kicked<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) {
+    let notice = SessionKicked {
+        room_code: room_code.to_owned(),
+    };
     if let Some(socket) = socket_of(io, conn) {
         socket.leave(room_code.to_owned());
-        let notice = SessionKicked {
-            room_code: room_code.to_owned(),
-        };
         if let Err(err) = socket.emit(server::KICKED, &notice) {
             tracing::debug!(%err, "kick notice not sent");
         }
+    } else if let Ok(sid) = Sid::from_str(conn) {
+        let _ = io.to(sid).leave(room_code.to_owned()).await;
+        let _ = io.to(sid).emit(server::KICKED, &notice).await;
     }
 }
 
 /// A seat taken over by a resume: the old connection stops receiving the room's events and closes.
-pub fn taken_over(io: &SocketIo, conn: &str, room_code: &str) {
+pub async fn taken_over<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) {
+    tracing::info!(
+        sid = conn,
+        room = room_code,
+        "closing a connection whose seat was resumed elsewhere"
+    );
     if let Some(socket) = socket_of(io, conn) {
-        tracing::info!(sid = %socket.id, room = room_code, "closing a connection whose seat was resumed elsewhere");
         socket.leave(room_code.to_owned());
         let _ = socket.disconnect();
+    } else if let Ok(sid) = Sid::from_str(conn) {
+        let _ = io.to(sid).leave(room_code.to_owned()).await;
+        let _ = io.to(sid).disconnect().await;
     }
 }

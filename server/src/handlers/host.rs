@@ -1,6 +1,7 @@
 //! The host's commands: hand over, settings, transport start/stop, recording start/stop, kick. Each is acked with
 //! `{roomCode, seq}`; everyone (host included) hears the resulting room events.
 
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::TryData;
 
 use super::dispatch;
@@ -13,7 +14,7 @@ use crate::protocol::{
 use crate::sessions::Delivery;
 
 /// Sends the command's room events and acks with the latest seq.
-async fn finish(r: Responder, outcome: Result<Delivery, JamError>) {
+async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery, JamError>) {
     match outcome {
         Ok(delivery) => {
             let ack = CommandAck {
@@ -27,7 +28,7 @@ async fn finish(r: Responder, outcome: Result<Delivery, JamError>) {
     }
 }
 
-pub async fn transfer_host(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
+pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ParticipantRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSFER_HOST, request).await else {
         return;
     };
@@ -39,7 +40,10 @@ pub async fn transfer_host(ctx: Ctx, TryData(request): TryData<ParticipantReques
     finish(r, outcome).await;
 }
 
-pub async fn update_settings(ctx: Ctx, TryData(request): TryData<UpdateSettingsRequest>) {
+pub async fn update_settings<A: Adapter>(
+    ctx: Ctx<A>,
+    TryData(request): TryData<UpdateSettingsRequest>,
+) {
     let Some((r, req)) = Responder::accept(ctx, client::UPDATE_SETTINGS, request).await else {
         return;
     };
@@ -51,7 +55,10 @@ pub async fn update_settings(ctx: Ctx, TryData(request): TryData<UpdateSettingsR
     finish(r, outcome).await;
 }
 
-pub async fn transport_start(ctx: Ctx, TryData(request): TryData<TransportStartRequest>) {
+pub async fn transport_start<A: Adapter>(
+    ctx: Ctx<A>,
+    TryData(request): TryData<TransportStartRequest>,
+) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_START, request).await else {
         return;
     };
@@ -62,7 +69,7 @@ pub async fn transport_start(ctx: Ctx, TryData(request): TryData<TransportStartR
     finish(r, outcome).await;
 }
 
-pub async fn transport_stop(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+pub async fn transport_stop<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_STOP, request).await else {
         return;
     };
@@ -74,7 +81,7 @@ pub async fn transport_stop(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
     finish(r, outcome).await;
 }
 
-pub async fn kick(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
+pub async fn kick<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ParticipantRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::KICK, request).await else {
         return;
     };
@@ -86,7 +93,7 @@ pub async fn kick(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
     {
         Ok((target, delivery)) => {
             if let Some(target) = target {
-                dispatch::kicked(&r.io, &target, &delivery.room_code);
+                dispatch::kicked(&r.io, &target, &delivery.room_code).await;
             }
             finish(r, Ok(delivery)).await;
         }
@@ -94,7 +101,7 @@ pub async fn kick(ctx: Ctx, TryData(request): TryData<ParticipantRequest>) {
     }
 }
 
-pub async fn recording_start(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+pub async fn recording_start<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::RECORDING_START, request).await else {
         return;
     };
@@ -106,7 +113,7 @@ pub async fn recording_start(ctx: Ctx, TryData(request): TryData<LeaveRequest>) 
     finish(r, outcome).await;
 }
 
-pub async fn recording_stop(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+pub async fn recording_stop<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::RECORDING_STOP, request).await else {
         return;
     };

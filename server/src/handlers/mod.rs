@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, SocketRef};
 
 use crate::app::SharedState;
@@ -28,8 +29,8 @@ use socketioxide::extract::State;
 /// Runs as connect middleware, before the client is told it is connected: socketioxide spawns the
 /// connect handler itself after sending the connect packet, so handlers registered there could miss
 /// an event the client sends straight away (seen under load).
-pub async fn register(
-    socket: SocketRef,
+pub async fn register<A: Adapter>(
+    socket: SocketRef<A>,
     State(state): State<SharedState>,
 ) -> Result<(), Infallible> {
     state.metrics.connection_opened();
@@ -40,29 +41,34 @@ pub async fn register(
         .map(|info| info.0.ip());
     tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), ?ip, "connection open");
     state.sessions.connections().open(&conn_id(&socket), ip);
-    socket.on(client::SESSION_CREATE, session::create);
-    socket.on(client::SESSION_JOIN, session::join);
-    socket.on(client::SESSION_RESUME, session::resume);
-    socket.on(client::SESSION_LEAVE, session::leave);
-    socket.on(client::EVENT_BROADCAST, broadcast::handle);
-    socket.on(client::TRANSFER_HOST, host::transfer_host);
-    socket.on(client::UPDATE_SETTINGS, host::update_settings);
-    socket.on(client::KICK, host::kick);
-    socket.on(client::TRANSPORT_START, host::transport_start);
-    socket.on(client::TRANSPORT_STOP, host::transport_stop);
-    socket.on(client::RECORDING_START, host::recording_start);
-    socket.on(client::RECORDING_STOP, host::recording_stop);
-    socket.on(client::CLOCK_PING, clock::ping);
-    socket.on_fallback(unknown_event);
-    socket.on_disconnect(disconnect::handle);
+    if state.sessions.store().is_shared() {
+        // A room of its own id, so other nodes can reach this socket (kick, takeover) through
+        // the adapter.
+        socket.join(socket.id);
+    }
+    socket.on(client::SESSION_CREATE, session::create::<A>);
+    socket.on(client::SESSION_JOIN, session::join::<A>);
+    socket.on(client::SESSION_RESUME, session::resume::<A>);
+    socket.on(client::SESSION_LEAVE, session::leave::<A>);
+    socket.on(client::EVENT_BROADCAST, broadcast::handle::<A>);
+    socket.on(client::TRANSFER_HOST, host::transfer_host::<A>);
+    socket.on(client::UPDATE_SETTINGS, host::update_settings::<A>);
+    socket.on(client::KICK, host::kick::<A>);
+    socket.on(client::TRANSPORT_START, host::transport_start::<A>);
+    socket.on(client::TRANSPORT_STOP, host::transport_stop::<A>);
+    socket.on(client::RECORDING_START, host::recording_start::<A>);
+    socket.on(client::RECORDING_STOP, host::recording_stop::<A>);
+    socket.on(client::CLOCK_PING, clock::ping::<A>);
+    socket.on_fallback(unknown_event::<A>);
+    socket.on_disconnect(disconnect::handle::<A>);
     Ok(())
 }
 
 /// The connect handler proper: everything already happened in [`register`].
-pub async fn on_connect(_socket: SocketRef) {}
+pub async fn on_connect<A: Adapter>(_socket: SocketRef<A>) {}
 
 /// Any event we do not know gets an error rather than silence, so client bugs show up.
-async fn unknown_event(ctx: Ctx, Event(event): Event) {
+async fn unknown_event<A: Adapter>(ctx: Ctx<A>, Event(event): Event) {
     let Some(r) = Responder::admit(ctx, "unknown").await else {
         return;
     };
@@ -71,6 +77,6 @@ async fn unknown_event(ctx: Ctx, Event(event): Event) {
 }
 
 /// The manager's opaque key for this connection.
-fn conn_id(socket: &SocketRef) -> ConnId {
+fn conn_id<A: Adapter>(socket: &SocketRef<A>) -> ConnId {
     Arc::from(socket.id.as_str())
 }

@@ -2,7 +2,6 @@
 //! (plus the ack when the client asked for one), or the `error` event (plus an `{error}` ack).
 //! Sending fails only when the socket is already gone, which needs no further handling.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -19,39 +18,34 @@ use crate::error::JamError;
 use crate::protocol::{server, AckError, ErrorPayload};
 use crate::sessions::{ConnId, Departure, RateDecision};
 
-pub struct Responder {
-    pub socket: SocketRef,
-    pub io: SocketIo,
+pub struct Responder<A: Adapter> {
+    pub socket: SocketRef<A>,
+    pub io: SocketIo<A>,
     pub state: SharedState,
     pub conn: ConnId,
-    ack: AckSender,
+    ack: AckSender<A>,
     /// The client event being answered.
     event: &'static str,
 }
 
 /// Everything a handler needs about an incoming event besides its payload, as one extractor.
-pub struct Ctx {
-    socket: SocketRef,
-    io: SocketIo,
-    ack: AckSender,
+pub struct Ctx<A: Adapter> {
+    socket: SocketRef<A>,
+    io: SocketIo<A>,
+    ack: AckSender<A>,
     state: SharedState,
 }
 
-impl<A: Adapter> FromMessageParts<A> for Ctx
-where
-    SocketRef: FromMessageParts<A, Error = Infallible>,
-    SocketIo: FromMessageParts<A, Error = Infallible>,
-    AckSender: FromMessageParts<A, Error = Infallible>,
-{
+impl<A: Adapter> FromMessageParts<A> for Ctx<A> {
     type Error = StateNotFound<SharedState>;
     fn from_message_parts(
         socket: &Arc<Socket<A>>,
         value: &mut Value,
         ack_id: &Option<i64>,
     ) -> Result<Self, Self::Error> {
-        let Ok(io) = SocketIo::from_message_parts(socket, value, ack_id);
-        let Ok(ack) = AckSender::from_message_parts(socket, value, ack_id);
-        let Ok(socket_ref) = SocketRef::from_message_parts(socket, value, ack_id);
+        let Ok(io) = SocketIo::<A>::from_message_parts(socket, value, ack_id);
+        let Ok(ack) = AckSender::<A>::from_message_parts(socket, value, ack_id);
+        let Ok(socket_ref) = SocketRef::<A>::from_message_parts(socket, value, ack_id);
         let State(state) = State::<SharedState>::from_message_parts(socket, value, ack_id)?;
         Ok(Ctx {
             socket: socket_ref,
@@ -62,21 +56,21 @@ where
     }
 }
 
-impl Ctx {
+impl<A: Adapter> Ctx<A> {
     /// Server time now, for stamping an event's arrival before anything else runs.
     pub fn server_now(&self) -> f64 {
         self.state.sessions.now_ms()
     }
 }
 
-impl Responder {
+impl<A: Adapter> Responder<A> {
     /// Passes the event through the connection's rate limit and decodes its payload; otherwise
     /// answers (rate_limited, or invalid_payload) and returns None.
     pub async fn accept<T>(
-        ctx: Ctx,
+        ctx: Ctx<A>,
         event: &'static str,
         payload: Result<T, ParserError>,
-    ) -> Option<(Responder, T)> {
+    ) -> Option<(Responder<A>, T)> {
         let responder = Responder::admit(ctx, event).await?;
         match payload {
             Ok(payload) => Some((responder, payload)),
@@ -88,7 +82,7 @@ impl Responder {
     }
 
     /// Lets the event through the connection's rate limit, or answers (and maybe disconnects) instead.
-    pub async fn admit(ctx: Ctx, event: &'static str) -> Option<Responder> {
+    pub async fn admit(ctx: Ctx<A>, event: &'static str) -> Option<Responder<A>> {
         let Ctx {
             socket,
             io,

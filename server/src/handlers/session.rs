@@ -1,5 +1,6 @@
 //! `session:create`, `session:join`, `session:resume`, `session:leave`: getting into and out of rooms.
 
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::TryData;
 
 use super::dispatch;
@@ -11,12 +12,17 @@ use crate::protocol::{
 };
 
 /// `session:create {settings?}` → `session:created {roomCode}`. The creator joins separately.
-pub async fn create(ctx: Ctx, OptionalData(request): OptionalData<CreateRequest>) {
+pub async fn create<A: Adapter>(ctx: Ctx<A>, OptionalData(request): OptionalData<CreateRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_CREATE, request).await else {
         return;
     };
     let settings = request.and_then(|request| request.settings);
-    match r.state.sessions.create_room(&r.conn, settings.as_ref()) {
+    match r
+        .state
+        .sessions
+        .create_room(&r.conn, settings.as_ref())
+        .await
+    {
         Ok(room_code) => {
             tracing::info!(room = %room_code, sid = %r.socket.id, "room created");
             r.reply(server::SESSION_CREATED, &SessionCreated { room_code });
@@ -26,7 +32,7 @@ pub async fn create(ctx: Ctx, OptionalData(request): OptionalData<CreateRequest>
 }
 
 /// `session:join` → `session:joined` to the joiner, `session:user-joined` to the others.
-pub async fn join(ctx: Ctx, TryData(request): TryData<JoinRequest>) {
+pub async fn join<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<JoinRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_JOIN, request).await else {
         return;
     };
@@ -48,7 +54,7 @@ pub async fn join(ctx: Ctx, TryData(request): TryData<JoinRequest>) {
 }
 
 /// `session:resume` → `session:resumed` (with the missed events) to the client, `user-back` to the others.
-pub async fn resume(ctx: Ctx, TryData(request): TryData<ResumeRequest>) {
+pub async fn resume<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ResumeRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_RESUME, request).await else {
         return;
     };
@@ -58,7 +64,7 @@ pub async fn resume(ctx: Ctx, TryData(request): TryData<ResumeRequest>) {
     };
     let code = outcome.delivery.room_code.clone();
     if let Some(previous) = &outcome.previous_conn {
-        dispatch::taken_over(&r.io, previous, &code);
+        dispatch::taken_over(&r.io, previous, &code).await;
     }
     dispatch::deliver(&r.io, Some(&r.socket), outcome.delivery).await;
     r.socket.join(code);
@@ -66,7 +72,7 @@ pub async fn resume(ctx: Ctx, TryData(request): TryData<ResumeRequest>) {
 }
 
 /// `session:leave` → `session:user-left` to the others; acked with `{roomCode}`.
-pub async fn leave(ctx: Ctx, TryData(request): TryData<LeaveRequest>) {
+pub async fn leave<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_LEAVE, request).await else {
         return;
     };

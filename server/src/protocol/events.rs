@@ -212,6 +212,14 @@ pub struct SessionKicked {
     pub room_code: String,
 }
 
+/// `server:closing`: this node is shutting down (a restart). Reconnect and resume: on a cluster
+/// the seats are held for the resume grace.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerClosing {
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantLatency {

@@ -62,9 +62,10 @@ pub mod server {
     pub const CLOCK_PONG: &str = "clock:pong";
     pub const EVENT_BROADCAST: &str = "event:broadcast";
     pub const ERROR: &str = "error";
+    pub const CLOSING: &str = "server:closing";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 16] = [
+    pub const ALL: [(&str, &str); 17] = [
         ("SESSION_CREATED", SESSION_CREATED),
         ("SESSION_JOINED", SESSION_JOINED),
         ("SESSION_RESUMED", SESSION_RESUMED),
@@ -81,6 +82,7 @@ pub mod server {
         ("CLOCK_PONG", CLOCK_PONG),
         ("EVENT_BROADCAST", EVENT_BROADCAST),
         ("ERROR", ERROR),
+        ("CLOSING", CLOSING),
     ];
 }
 

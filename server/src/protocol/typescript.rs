@@ -43,6 +43,7 @@ pub fn ts_types() -> String {
         RecordingState::decl(&cfg),
         BroadcastEvent::decl(&cfg),
         SessionKicked::decl(&cfg),
+        ServerClosing::decl(&cfg),
         ParticipantLatency::decl(&cfg),
         LatencyReport::decl(&cfg),
         ClockPong::decl(&cfg),

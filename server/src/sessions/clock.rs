@@ -33,6 +33,29 @@ impl ServerClock {
         let ms = self.anchor_ms + self.anchor.elapsed().as_secs_f64() * 1000.0;
         (ms * 1000.0).round() / 1000.0
     }
+
+    /// The server time of a past (or future) instant, for storing it where other nodes read it.
+    pub fn ms_at(&self, instant: Instant) -> f64 {
+        let now = Instant::now();
+        let now_ms = self.now_ms();
+        if instant <= now {
+            now_ms - (now - instant).as_secs_f64() * 1000.0
+        } else {
+            now_ms + (instant - now).as_secs_f64() * 1000.0
+        }
+    }
+
+    /// The instant at server time `ms` (another node's stamp): clocks of nodes agree to their NTP.
+    pub fn instant_at(&self, ms: f64) -> Instant {
+        let now = Instant::now();
+        let delta =
+            std::time::Duration::from_secs_f64((self.now_ms() - ms).abs().min(1e9) / 1000.0);
+        if ms <= self.now_ms() {
+            now.checked_sub(delta).unwrap_or(now)
+        } else {
+            now + delta
+        }
+    }
 }
 
 impl Default for ServerClock {

@@ -4,6 +4,7 @@ use tokio::time::Instant;
 
 use super::room::{Room, Sequenced};
 use super::settings::SettingsPatch;
+use super::store::WithReplay;
 use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
 use crate::protocol::BroadcastRequest;
@@ -38,13 +39,13 @@ impl SessionManager {
             });
         }
         let mut room = self
-            .lock_room(&request.room_code, JamError::NotInRoom)
+            .lock_room(&request.room_code, JamError::NotInRoom, WithReplay::No)
             .await?;
         let now_ms = self.now_ms();
         let (events, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
         let seq = events.first().map_or(room.seq, |e| e.event.seq());
         Ok(Relayed {
-            delivery: Self::deliver(room, events),
+            delivery: self.deliver(room, events).await?,
             recipients,
             seq,
         })
@@ -56,9 +57,11 @@ impl SessionManager {
         room_code: &str,
         run: impl FnOnce(&mut Room) -> Result<Vec<Sequenced>, JamError>,
     ) -> Result<Delivery, JamError> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let mut room = self
+            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
+            .await?;
         let events = run(&mut room)?;
-        Ok(Self::deliver(room, events))
+        self.deliver(room, events).await
     }
 
     pub async fn transfer_host(
@@ -111,6 +114,11 @@ impl SessionManager {
         conn: &ConnId,
         room_code: &str,
     ) -> Result<Delivery, JamError> {
+        if self.store.is_shared() {
+            return Err(JamError::Unavailable(
+                "recording is not available on a cluster of nodes yet",
+            ));
+        }
         let now_ms = self.now_ms();
         self.command(room_code, |room| room.start_recording(conn, now_ms))
             .await
@@ -133,13 +141,15 @@ impl SessionManager {
         room_code: &str,
         user_id: &str,
     ) -> Result<(Option<ConnId>, Delivery), JamError> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let mut room = self
+            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
+            .await?;
         let now = Instant::now();
         let (target, events) = self.tracked(&mut room, |room| room.kick(conn, user_id, now))?;
         if let Some(target) = &target {
             self.conns.release_room(target, &room.code);
         }
-        Ok((target, Self::deliver(room, events)))
+        Ok((target, self.deliver(room, events).await?))
     }
 
     /// Records the connection's measured round trip in every room it is in.
@@ -148,8 +158,12 @@ impl SessionManager {
             return;
         }
         for code in self.conns.rooms_of(conn) {
-            if let Ok(mut room) = self.lock_room(&code, JamError::NotInRoom).await {
+            let locked = self
+                .lock_room(&code, JamError::NotInRoom, WithReplay::No)
+                .await;
+            if let Ok(mut room) = locked {
                 room.set_rtt(conn, rtt_ms);
+                let _ = self.deliver(room, Vec::new()).await;
             }
         }
     }

@@ -150,6 +150,10 @@ impl Connections {
         }
     }
 
+    pub fn ip_of(&self, conn: &ConnId) -> Option<IpAddr> {
+        self.conns.lock(conn).get(conn).and_then(|s| s.ip)
+    }
+
     pub fn rooms_of(&self, conn: &ConnId) -> Vec<String> {
         self.conns
             .lock(conn)

@@ -2,6 +2,7 @@
 
 use tokio::time::Instant;
 
+use super::store::{SessionStore, WithReplay};
 use super::{validate, ConnId, Delivery, Joined, SessionManager};
 use crate::error::{ErrorCode, JamError};
 use crate::protocol::{LeaveReason, ResumeRequest, SessionResumed};
@@ -35,19 +36,22 @@ impl SessionManager {
     ) -> Result<Joined, JamError> {
         let name = validate::display_name(name)?;
         let now = Instant::now();
-        self.conns.check_guessing(conn, now)?;
-        let mut room = match self.lock_room(room_code, JamError::RoomNotFound).await {
+        self.check_guessing(conn, now).await?;
+        let locked = self
+            .lock_room(room_code, JamError::RoomNotFound, WithReplay::No)
+            .await;
+        let mut room = match locked {
             Ok(room) => room,
             Err(err) => {
                 if err.code() == ErrorCode::RoomNotFound {
-                    self.conns.record_miss(conn, now);
+                    self.record_miss(conn, now).await;
                 }
                 return Err(err);
             }
         };
         if let Some(index) = room.index_of_conn(conn) {
             let session = room.snapshot(index, self.now_ms());
-            let delivery = Self::deliver(room, Vec::new());
+            let delivery = self.deliver(room, Vec::new()).await?;
             return Ok(Joined {
                 session,
                 newly_joined: false,
@@ -57,7 +61,8 @@ impl SessionManager {
         room.check_admission()?;
         let code = room.code.clone();
         self.conns.reserve_room(conn, &code)?;
-        let (index, event) = match self.tracked(&mut room, |room| room.admit(name, conn.clone())) {
+        let admitted = self.tracked(&mut room, |room| room.admit(name, conn.clone()));
+        let (index, event) = match admitted {
             Ok(admitted) => admitted,
             Err(err) => {
                 self.conns.release_room(conn, &code);
@@ -65,7 +70,13 @@ impl SessionManager {
             }
         };
         let session = room.snapshot(index, self.now_ms());
-        let delivery = Self::deliver(room, vec![event]);
+        let delivery = match self.deliver(room, vec![event]).await {
+            Ok(delivery) => delivery,
+            Err(err) => {
+                self.conns.release_room(conn, &code);
+                return Err(err);
+            }
+        };
         Ok(Joined {
             session,
             newly_joined: true,
@@ -80,7 +91,11 @@ impl SessionManager {
         request: &ResumeRequest,
     ) -> Result<ResumeOutcome, JamError> {
         let mut room = self
-            .lock_room(&request.room_code, |_| JamError::ResumeFailed)
+            .lock_room(
+                &request.room_code,
+                |_| JamError::ResumeFailed,
+                WithReplay::Yes,
+            )
             .await?;
         let code = room.code.clone();
         let newly_reserved = self.conns.reserve_room(conn, &code)?;
@@ -108,7 +123,15 @@ impl SessionManager {
             missed: resumed.missed,
             gap: resumed.gap,
         };
-        let delivery = Self::deliver(room, resumed.events);
+        let delivery = match self.deliver(room, resumed.events).await {
+            Ok(delivery) => delivery,
+            Err(err) => {
+                if newly_reserved {
+                    self.conns.release_room(conn, &code);
+                }
+                return Err(err);
+            }
+        };
         Ok(ResumeOutcome {
             resumed: payload,
             previous_conn,
@@ -118,12 +141,15 @@ impl SessionManager {
 
     /// Removes the connection from one room at its request.
     pub async fn leave(&self, conn: &ConnId, room_code: &str) -> Result<Delivery, JamError> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
+        let mut room = self
+            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
+            .await?;
         let index = room.member_index(conn)?;
         let now = Instant::now();
         let events = self.tracked(&mut room, |room| room.remove(index, LeaveReason::Left, now));
-        self.conns.release_room(conn, &room.code);
-        Ok(Self::deliver(room, events))
+        let delivery = self.deliver(room, events).await?;
+        self.conns.release_room(conn, &delivery.room_code);
+        Ok(delivery)
     }
 
     /// Forgets a connection that went away; returns the rooms to `depart` from, one at a time.
@@ -133,7 +159,10 @@ impl SessionManager {
 
     /// The connection leaves (or, abruptly, goes away from) one room it was in.
     pub async fn depart(&self, conn: &ConnId, room_code: &str, how: Departure) -> Option<Delivery> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await.ok()?;
+        let locked = self
+            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
+            .await;
+        let mut room = locked.ok()?;
         let index = room.index_of_conn(conn)?;
         let now = Instant::now();
         let events = match how {
@@ -145,6 +174,26 @@ impl SessionManager {
                 r.remove(index, LeaveReason::RateLimited, now)
             }),
         };
-        Some(Self::deliver(room, events))
+        self.deliver(room, events).await.ok()
+    }
+
+    /// Refuses every join while the connection or its IP (on any node) guessed wrong too often.
+    async fn check_guessing(&self, conn: &ConnId, now: Instant) -> Result<(), JamError> {
+        self.conns.check_guessing(conn, now)?;
+        if let (SessionStore::Redis(store), Some(ip)) = (&self.store, self.conns.ip_of(conn)) {
+            if store.misses(ip).await? >= self.limits.max_code_misses_per_minute {
+                return Err(JamError::RateLimited(
+                    "too many wrong room codes; wait a minute",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_miss(&self, conn: &ConnId, now: Instant) {
+        self.conns.record_miss(conn, now);
+        if let (SessionStore::Redis(store), Some(ip)) = (&self.store, self.conns.ip_of(conn)) {
+            let _ = store.record_miss(ip).await;
+        }
     }
 }

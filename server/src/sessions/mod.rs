@@ -14,6 +14,7 @@ mod room_presence;
 mod room_recording;
 pub mod settings;
 mod shards;
+pub mod store;
 pub mod transport;
 mod validate;
 
@@ -21,7 +22,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use crate::error::JamError;
@@ -30,10 +30,10 @@ use connections::Connections;
 use recordings::TakeStore;
 use room::RoomConfig;
 use settings::{Settings, SettingsPatch};
-use shards::Sharded;
+use store::{MemoryRooms, RoomGuard, SessionStore, WithReplay};
 
 pub use codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
-pub use housekeeping::Sweep;
+pub use housekeeping::{NodeLiveness, Sweep};
 pub use membership::{Departure, ResumeOutcome};
 pub use ratelimit::RateDecision;
 pub use room::{Resumed, Room, Sequenced};
@@ -64,13 +64,11 @@ pub struct Limits {
     pub recording_ttl: Duration,
 }
 
-type RoomCell = Arc<AsyncMutex<Room>>;
-
 /// Room events to send, with the room held locked until they are sent (drop it after sending).
 pub struct Delivery {
     pub room_code: String,
     pub events: Vec<Sequenced>,
-    room: OwnedMutexGuard<Room>,
+    room: RoomGuard,
 }
 
 /// Result of a successful join.
@@ -86,14 +84,25 @@ pub struct SessionManager {
     clock: ServerClock,
     room_config: RoomConfig,
     takes: Arc<TakeStore>,
-    rooms: Sharded<String, RoomCell>,
+    store: SessionStore,
     conns: Connections,
-    room_count: AtomicUsize,
+    /// With a shared store: the cluster's room count as last read by the sweeper.
+    shared_room_count: AtomicUsize,
     participant_count: AtomicUsize,
 }
 
 impl SessionManager {
+    /// A single node keeping its rooms in memory.
     pub fn new(limits: Limits) -> Self {
+        Self::with_store(
+            limits,
+            SessionStore::Memory(MemoryRooms::default()),
+            "local",
+        )
+    }
+
+    /// A node of a cluster when `store` is shared; `node_id` tells this node's members apart.
+    pub fn with_store(limits: Limits, store: SessionStore, node_id: &str) -> Self {
         let clock = ServerClock::new();
         let takes = Arc::new(TakeStore::new(limits.recording_ttl));
         let room_config = RoomConfig {
@@ -101,6 +110,7 @@ impl SessionManager {
             takes: takes.clone(),
             max_recording_events: limits.max_recording_events,
             clock,
+            node_id: Arc::from(node_id),
         };
         SessionManager {
             conns: Connections::new(&limits),
@@ -108,22 +118,41 @@ impl SessionManager {
             clock,
             room_config,
             takes,
-            rooms: Sharded::default(),
-            room_count: AtomicUsize::new(0),
+            store,
+            shared_room_count: AtomicUsize::new(0),
             participant_count: AtomicUsize::new(0),
         }
+    }
+
+    pub fn store(&self) -> &SessionStore {
+        &self.store
+    }
+
+    pub fn node_id(&self) -> &str {
+        &self.room_config.node_id
     }
 
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
+    /// Live rooms (with a shared store: in the whole cluster, as of the last sweep).
     pub fn room_count(&self) -> usize {
-        self.room_count.load(Ordering::Relaxed)
+        match &self.store {
+            SessionStore::Memory(rooms) => rooms.len(),
+            SessionStore::Redis(_) => self.shared_room_count.load(Ordering::Relaxed),
+        }
     }
 
+    /// Seats held, present or away (with a shared store: in the whole cluster, as of this node's
+    /// last change or sweep).
     pub fn participant_count(&self) -> usize {
         self.participant_count.load(Ordering::Relaxed)
+    }
+
+    fn note_shared_seats(&self, seats: i64) {
+        let seats = usize::try_from(seats).unwrap_or(0);
+        self.participant_count.store(seats, Ordering::Relaxed);
     }
 
     /// Server time, ms since the UNIX epoch, from a monotonic clock.
@@ -141,7 +170,7 @@ impl SessionManager {
     }
 
     /// Creates an empty room with a fresh code, unique among live rooms.
-    pub fn create_room(
+    pub async fn create_room(
         &self,
         conn: &ConnId,
         patch: Option<&SettingsPatch>,
@@ -159,14 +188,16 @@ impl SessionManager {
         // 31^6 ≈ 887 million codes: a collision is rare, a long run of them means something is wrong.
         for _ in 0..32 {
             let code = codes::new_room_code()?;
-            let mut shard = self.rooms.lock(&code);
-            if shard.contains_key(&code) {
-                continue;
+            let room = Room::new(
+                code.clone(),
+                settings.clone(),
+                &self.room_config,
+                Instant::now(),
+            );
+            if self.store.insert(room).await? {
+                self.shared_room_count.fetch_add(1, Ordering::Relaxed);
+                return Ok(code);
             }
-            let room = Room::new(code.clone(), settings, &self.room_config, Instant::now());
-            shard.insert(code.clone(), Arc::new(AsyncMutex::new(room)));
-            self.room_count.fetch_add(1, Ordering::Relaxed);
-            return Ok(code);
         }
         Err(JamError::Internal)
     }
@@ -176,18 +207,19 @@ impl SessionManager {
         &self,
         input: &str,
         missing: fn(String) -> JamError,
-    ) -> Result<OwnedMutexGuard<Room>, JamError> {
+        replay: WithReplay,
+    ) -> Result<RoomGuard, JamError> {
         let code = normalize_room_code(input).ok_or_else(|| missing(shown(input)))?;
-        let cell = self.rooms.lock(&code).get(&code).cloned();
-        let room = cell.ok_or_else(|| missing(code))?.lock_owned().await;
-        if room.deleted {
-            return Err(missing(room.code.clone()));
-        }
-        Ok(room)
+        let room = self.store.lock(&code, replay, &self.room_config).await?;
+        room.ok_or_else(|| missing(code))
     }
 
-    /// Runs `change` on the room and keeps the participant gauge in step with it.
+    /// Runs `change` on the room and keeps the participant gauge in step with it (in memory; with
+    /// Redis the store counts seats as rooms are saved).
     fn tracked<R>(&self, room: &mut Room, change: impl FnOnce(&mut Room) -> R) -> R {
+        if self.store.is_shared() {
+            return change(room);
+        }
         let before = room.len();
         let result = change(room);
         let after = room.len();
@@ -201,12 +233,16 @@ impl SessionManager {
         result
     }
 
-    fn deliver(room: OwnedMutexGuard<Room>, events: Vec<Sequenced>) -> Delivery {
-        Delivery {
+    /// Saves the room's change (for the other nodes) and hands over its events, room still locked.
+    async fn deliver(&self, room: RoomGuard, events: Vec<Sequenced>) -> Result<Delivery, JamError> {
+        if let Some(seats) = self.store.save(&room, &events).await? {
+            self.note_shared_seats(seats);
+        }
+        Ok(Delivery {
             room_code: room.code.clone(),
             events,
             room,
-        }
+        })
     }
 }
 

@@ -28,6 +28,9 @@ pub(super) struct Member {
     pub(super) token: String,
     pub(super) away_since: Option<Instant>,
     pub(super) rtt_ms: Option<f64>,
+    /// The node its connection is on (one id per server process), so that when a node dies the
+    /// others know whose connections died with it.
+    pub(super) node: Arc<str>,
 }
 
 /// A room event with its audience: everyone in the room, or everyone but the member who caused it.
@@ -46,7 +49,7 @@ pub struct Room {
     pub(super) transport: Transport,
     pub(super) seq: u64,
     pub(super) replay: VecDeque<Arc<RoomEvent>>,
-    replay_capacity: usize,
+    pub(super) replay_capacity: usize,
     pub(super) server_max_participants: u32,
     /// Set while nobody (present or away) is in the room.
     pub(super) empty_since: Option<Instant>,
@@ -54,7 +57,9 @@ pub struct Room {
     pub(super) deleted: bool,
     pub(super) latency_dirty: bool,
     pub(super) recorder: Recorder,
-    clock: ServerClock,
+    pub(super) clock: ServerClock,
+    /// This server's node id, given to members who join or resume through it.
+    pub(super) node_id: Arc<str>,
 }
 
 /// What every room of a server shares: its buffers' sizes, the take store and the clock.
@@ -64,6 +69,7 @@ pub struct RoomConfig {
     pub takes: Arc<TakeStore>,
     pub max_recording_events: usize,
     pub clock: ServerClock,
+    pub node_id: Arc<str>,
 }
 
 /// A successful resume: the new session, what was missed, and the connection it took over (if any).
@@ -93,6 +99,7 @@ impl Room {
             latency_dirty: false,
             recorder: Recorder::new(config.takes.clone(), config.max_recording_events),
             clock: config.clock,
+            node_id: config.node_id.clone(),
         }
     }
 
@@ -191,6 +198,7 @@ impl Room {
             token,
             away_since: None,
             rtt_ms: None,
+            node: self.node_id.clone(),
         });
         self.empty_since = None;
         let event = self.push(true, |room_code, seq| {

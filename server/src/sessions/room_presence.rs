@@ -26,6 +26,18 @@ impl Room {
         })
     }
 
+    /// Members connected through a node that died are away from now on, as if their connection dropped.
+    pub(super) fn mark_dead_nodes_away(
+        &mut self,
+        is_dead: impl Fn(&str) -> bool,
+        now: Instant,
+    ) -> Vec<Sequenced> {
+        let lost: Vec<usize> = (0..self.members.len())
+            .filter(|&i| self.members[i].conn.is_some() && is_dead(&self.members[i].node))
+            .collect();
+        lost.into_iter().map(|i| self.mark_away(i, now)).collect()
+    }
+
     /// Members away for at least `grace` leave for good.
     pub(super) fn expire_away(
         &mut self,
@@ -56,6 +68,7 @@ impl Room {
         let member = &mut self.members[index];
         member.token = new_token;
         let previous_conn = member.conn.replace(conn);
+        member.node = self.node_id.clone();
         let was_away = member.away_since.take().is_some();
         member.participant.away = false;
         let user_id = member.participant.id.clone();

@@ -36,6 +36,11 @@ impl Recorder {
         self.last.clone()
     }
 
+    /// Picks up the status another node left in the shared store.
+    pub fn restore_status(&mut self, last: Option<RecordingInfo>) {
+        self.last = last;
+    }
+
     pub fn is_recording(&self) -> bool {
         self.active.is_some()
     }

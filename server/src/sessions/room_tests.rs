@@ -19,6 +19,7 @@ fn room(capacity: usize) -> Room {
         takes: Arc::new(TakeStore::new(Duration::from_secs(60))),
         max_recording_events: 100,
         clock: ServerClock::new(),
+        node_id: Arc::from("node"),
     };
     Room::new(
         "ABCDEF".into(),

@@ -28,23 +28,24 @@ fn conn(name: &str) -> ConnId {
     Arc::from(name)
 }
 
-fn create(sessions: &SessionManager) -> String {
-    sessions.create_room(&conn("creator"), None).unwrap()
+async fn create(sessions: &SessionManager) -> String {
+    sessions.create_room(&conn("creator"), None).await.unwrap()
 }
 
 async fn join(sessions: &SessionManager, who: &str, code: &str) -> Result<Joined, JamError> {
     sessions.join(&conn(who), code, who).await
 }
 
-#[tokio::test]
-async fn created_rooms_have_distinct_well_formed_codes_and_settings() {
-    let sessions = SessionManager::new(limits());
-    let a = create(&sessions);
+async fn created_rooms_have_distinct_well_formed_codes_and_settings(sessions: SessionManager) {
+    let a = create(&sessions).await;
     let patch = SettingsPatch {
         bpm: Some(95.0),
         ..Default::default()
     };
-    let b = sessions.create_room(&conn("x"), Some(&patch)).unwrap();
+    let b = sessions
+        .create_room(&conn("x"), Some(&patch))
+        .await
+        .unwrap();
     assert_ne!(a, b);
     assert_eq!(normalize_room_code(&a), Some(a.clone()));
     assert_eq!(sessions.room_count(), 2);
@@ -55,14 +56,15 @@ async fn created_rooms_have_distinct_well_formed_codes_and_settings() {
         bpm: Some(500.0),
         ..Default::default()
     };
-    let err = sessions.create_room(&conn("x"), Some(&bad)).unwrap_err();
+    let err = sessions
+        .create_room(&conn("x"), Some(&bad))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidPayload);
 }
 
-#[tokio::test]
-async fn join_lists_everyone_in_join_order_and_codes_ignore_case() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn join_lists_everyone_in_join_order_and_codes_ignore_case(sessions: SessionManager) {
+    let code = create(&sessions).await;
     let ann = join(&sessions, "ann", &code).await.unwrap();
     assert!(ann.newly_joined);
     assert_eq!(
@@ -83,10 +85,8 @@ async fn join_lists_everyone_in_join_order_and_codes_ignore_case() {
     assert_eq!(sessions.participant_count(), 2);
 }
 
-#[tokio::test]
-async fn joining_twice_returns_the_same_identity_without_events() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn joining_twice_returns_the_same_identity_without_events(sessions: SessionManager) {
+    let code = create(&sessions).await;
     let first = join(&sessions, "ann", &code).await.unwrap();
     drop(first.delivery);
     let again = join(&sessions, "ann", &code).await.unwrap();
@@ -96,10 +96,8 @@ async fn joining_twice_returns_the_same_identity_without_events() {
     assert_eq!(sessions.participant_count(), 1);
 }
 
-#[tokio::test]
-async fn room_full_and_too_many_rooms_change_nothing() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn room_full_and_too_many_rooms_change_nothing(sessions: SessionManager) {
+    let code = create(&sessions).await;
     for who in ["a", "b", "c"] {
         join(&sessions, who, &code).await.unwrap();
     }
@@ -107,7 +105,11 @@ async fn room_full_and_too_many_rooms_change_nothing() {
         join(&sessions, "d", &code).await.err().unwrap().code(),
         ErrorCode::RoomFull
     );
-    let rooms = [create(&sessions), create(&sessions), create(&sessions)];
+    let rooms = [
+        create(&sessions).await,
+        create(&sessions).await,
+        create(&sessions).await,
+    ];
     join(&sessions, "z", &rooms[0]).await.unwrap();
     join(&sessions, "z", &rooms[1]).await.unwrap();
     let err = join(&sessions, "z", &rooms[2]).await.err().unwrap();
@@ -121,28 +123,26 @@ async fn the_server_wide_room_limit_and_the_per_connection_create_limit_hold() {
         max_rooms: 2,
         ..limits()
     });
-    create(&sessions);
-    create(&sessions);
-    let err = sessions.create_room(&conn("x"), None).unwrap_err();
+    create(&sessions).await;
+    create(&sessions).await;
+    let err = sessions.create_room(&conn("x"), None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::TooManyRooms);
     let sessions = SessionManager::new(Limits {
         max_creates_per_minute: 2,
         ..limits()
     });
-    sessions.create_room(&conn("x"), None).unwrap();
-    sessions.create_room(&conn("x"), None).unwrap();
-    let err = sessions.create_room(&conn("x"), None).unwrap_err();
+    sessions.create_room(&conn("x"), None).await.unwrap();
+    sessions.create_room(&conn("x"), None).await.unwrap();
+    let err = sessions.create_room(&conn("x"), None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::TooManyRooms);
     assert!(
-        sessions.create_room(&conn("y"), None).is_ok(),
+        sessions.create_room(&conn("y"), None).await.is_ok(),
         "the limit is per connection"
     );
 }
 
-#[tokio::test]
-async fn ten_wrong_codes_block_every_join_for_a_minute_even_a_right_one() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn ten_wrong_codes_block_every_join_for_a_minute_even_a_right_one(sessions: SessionManager) {
+    let code = create(&sessions).await;
     for _ in 0..10 {
         let err = join(&sessions, "guesser", "ZZZZZZ").await.err().unwrap();
         assert_eq!(err.code(), ErrorCode::RoomNotFound);
@@ -152,10 +152,8 @@ async fn ten_wrong_codes_block_every_join_for_a_minute_even_a_right_one() {
     assert!(join(&sessions, "someone-else", &code).await.is_ok());
 }
 
-#[tokio::test]
-async fn leave_requires_membership() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn leave_requires_membership(sessions: SessionManager) {
+    let code = create(&sessions).await;
     let err = sessions.leave(&conn("a"), &code).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::NotInRoom);
     join(&sessions, "a", &code).await.unwrap();
@@ -167,10 +165,8 @@ async fn leave_requires_membership() {
     assert_eq!(err.code(), ErrorCode::NotInRoom);
 }
 
-#[tokio::test]
-async fn broadcast_checks_event_name_size_and_membership() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn broadcast_checks_event_name_size_and_membership(sessions: SessionManager) {
+    let code = create(&sessions).await;
     let request = |name: &str, len: usize| BroadcastRequest {
         room_code: code.clone(),
         event_name: name.into(),
@@ -204,10 +200,10 @@ async fn broadcast_checks_event_name_size_and_membership() {
     assert_eq!(relayed.seq, 3);
 }
 
-#[tokio::test]
-async fn an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up(
+    sessions: SessionManager,
+) {
+    let code = create(&sessions).await;
     join(&sessions, "a", &code).await.unwrap();
     join(&sessions, "b", &code).await.unwrap();
     assert_eq!(sessions.close_connection(&conn("a")), vec![code.clone()]);
@@ -229,10 +225,8 @@ async fn an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up() {
     assert_eq!(sessions.participant_count(), 1);
 }
 
-#[tokio::test]
-async fn resume_moves_the_seat_to_the_new_connection() {
-    let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+async fn resume_moves_the_seat_to_the_new_connection(sessions: SessionManager) {
+    let code = create(&sessions).await;
     let ann = join(&sessions, "a", &code).await.unwrap();
     drop(ann.delivery);
     sessions.close_connection(&conn("a"));
@@ -258,11 +252,21 @@ async fn resume_moves_the_seat_to_the_new_connection() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_room_is_deleted_after_the_ttl_and_not_before() {
     let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+    let code = create(&sessions).await;
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Nothing
+    ));
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Deleted));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Deleted
+    ));
     assert_eq!(sessions.room_count(), 0);
     let err = join(&sessions, "a", &code).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::RoomNotFound);
@@ -271,34 +275,100 @@ async fn an_empty_room_is_deleted_after_the_ttl_and_not_before() {
 #[tokio::test(start_paused = true)]
 async fn an_occupied_room_lives_and_the_ttl_restarts_when_it_empties() {
     let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+    let code = create(&sessions).await;
     tokio::time::advance(Duration::from_secs(500)).await;
     join(&sessions, "a", &code).await.unwrap();
     tokio::time::advance(Duration::from_secs(3600)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Nothing
+    ));
     drop(sessions.leave(&conn("a"), &code).await.unwrap());
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Nothing
+    ));
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Deleted));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Deleted
+    ));
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_away_participant_leaves_when_the_grace_ends() {
     let sessions = SessionManager::new(limits());
-    let code = create(&sessions);
+    let code = create(&sessions).await;
     join(&sessions, "a", &code).await.unwrap();
     join(&sessions, "b", &code).await.unwrap();
     sessions.close_connection(&conn("a"));
     drop(sessions.depart(&conn("a"), &code, Departure::Abrupt).await);
     tokio::time::advance(Duration::from_secs(19)).await;
-    assert!(matches!(sessions.sweep_room(&code).await, Sweep::Nothing));
+    assert!(matches!(
+        sessions
+            .sweep_room(&code, &mut NodeLiveness::default())
+            .await,
+        Sweep::Nothing
+    ));
     tokio::time::advance(Duration::from_secs(1)).await;
-    let Sweep::Expired(delivery) = sessions.sweep_room(&code).await else {
+    let Sweep::Expired(delivery) = sessions
+        .sweep_room(&code, &mut NodeLiveness::default())
+        .await
+    else {
         panic!("the grace is over");
     };
     let names: Vec<_> = delivery.events.iter().map(|e| e.event.name()).collect();
     assert_eq!(names, ["session:user-left", "session:host-changed"]);
     drop(delivery);
     assert_eq!(sessions.participant_count(), 1);
+}
+
+/// Runs each behaviour test on an in-memory manager and, when `JAM_TEST_REDIS_URL` is set, on one
+/// backed by Redis (a fresh key prefix per test).
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod in_memory {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::SessionManager::new(super::limits())).await
+            })*
+        }
+        mod on_redis {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(sessions) = super::redis_manager(super::limits()).await {
+                    super::$name(sessions).await
+                }
+            })*
+        }
+    };
+}
+
+on_both_stores!(
+    created_rooms_have_distinct_well_formed_codes_and_settings,
+    join_lists_everyone_in_join_order_and_codes_ignore_case,
+    joining_twice_returns_the_same_identity_without_events,
+    room_full_and_too_many_rooms_change_nothing,
+    ten_wrong_codes_block_every_join_for_a_minute_even_a_right_one,
+    leave_requires_membership,
+    broadcast_checks_event_name_size_and_membership,
+    an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up,
+    resume_moves_the_seat_to_the_new_connection,
+);
+
+/// A manager on the Redis that `JAM_TEST_REDIS_URL` names, or None (the test is skipped) without it.
+pub(super) async fn redis_manager(limits: Limits) -> Option<SessionManager> {
+    let store = store::tests::redis_store().await?;
+    Some(SessionManager::with_store(
+        limits,
+        SessionStore::Redis(store),
+        "node-a",
+    ))
 }

@@ -1,7 +1,7 @@
 // Generated from server/src/protocol by ts-rs. Do not edit by hand:
 // run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types` after changing the Rust types.
 
-export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "internal";
+export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "unavailable" | "internal";
 
 export type Settings = { bpm: number, beatsPerBar: number, beatUnit: number, key: string | null, locked: boolean, maxParticipants: number, };
 
@@ -149,6 +149,8 @@ serverTime: number, };
 
 export type SessionKicked = { roomCode: string, };
 
+export type ServerClosing = { reason: string, };
+
 export type ParticipantLatency = { id: string, rttMs: number, };
 
 export type LatencyReport = { roomCode: string, participants: Array<ParticipantLatency>, };
@@ -208,4 +210,5 @@ export const ServerEvents = {
   CLOCK_PONG: "clock:pong",
   EVENT_BROADCAST: "event:broadcast",
   ERROR: "error",
+  CLOSING: "server:closing",
 } as const;

@@ -1,0 +1,82 @@
+//! What nodes share besides rooms: who is alive (heartbeat keys), which node runs the timers (a
+//! lease), and wrong room codes per IP.
+
+use std::net::IpAddr;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use redis::Script;
+
+use super::{millis, unreachable, RedisStore};
+use crate::error::JamError;
+
+static LEASE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"local holder = redis.call('GET', KEYS[1])
+          if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+          if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+          return 0",
+    )
+});
+
+static COUNT_MISS: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"local n = redis.call('INCR', KEYS[1])
+          if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+          return n",
+    )
+});
+
+impl RedisStore {
+    /// Says this node is alive for `ttl`.
+    pub async fn heartbeat(&self, node_id: &str, ttl: Duration) -> Result<(), JamError> {
+        redis::cmd("SET")
+            .arg(self.key(&["node", node_id]))
+            .arg(1)
+            .arg("PX")
+            .arg(millis(ttl))
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(unreachable)
+    }
+
+    pub async fn is_alive(&self, node_id: &str) -> Result<bool, JamError> {
+        redis::cmd("EXISTS")
+            .arg(self.key(&["node", node_id]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(unreachable)
+    }
+
+    /// Takes or keeps the lease `name` for `ttl`: one node at a time runs the cluster's timers.
+    pub async fn hold_lease(&self, name: &str, node_id: &str, ttl: Duration) -> bool {
+        let held: Result<i64, _> = LEASE
+            .key(self.key(&["lease", name]))
+            .arg(node_id)
+            .arg(millis(ttl))
+            .invoke_async(&mut self.connection())
+            .await;
+        held.is_ok_and(|held| held == 1)
+    }
+
+    /// Counts a wrong room code against `ip` for a minute.
+    pub async fn record_miss(&self, ip: IpAddr) -> Result<(), JamError> {
+        COUNT_MISS
+            .key(self.key(&["misses", &ip.to_string()]))
+            .arg(millis(Self::miss_window()))
+            .invoke_async::<i64>(&mut self.connection())
+            .await
+            .map(|_| ())
+            .map_err(unreachable)
+    }
+
+    /// Wrong room codes `ip` tried this minute, on any node.
+    pub async fn misses(&self, ip: IpAddr) -> Result<u32, JamError> {
+        let count: Option<u32> = redis::cmd("GET")
+            .arg(self.key(&["misses", &ip.to_string()]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(unreachable)?;
+        Ok(count.unwrap_or(0))
+    }
+}

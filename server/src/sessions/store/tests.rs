@@ -1,0 +1,181 @@
+//! Two managers on one Redis behave as two nodes of a cluster. Skipped without `JAM_TEST_REDIS_URL`
+//! (scripts/test.sh starts a throwaway redis-server and sets it).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::redis::RedisStore;
+use super::SessionStore;
+use crate::error::ErrorCode;
+use crate::protocol::{BroadcastRequest, ResumeRequest, RoomEvent};
+use crate::relay_value::RelayValue;
+use crate::sessions::{ConnId, Departure, Limits, NodeLiveness, SessionManager, Sweep};
+
+/// A store under a fresh key prefix, so tests never see each other's rooms.
+pub(in crate::sessions) async fn redis_store() -> Option<Arc<RedisStore>> {
+    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().ok()?);
+    redis_store_at(&prefix).await
+}
+
+async fn redis_store_at(prefix: &str) -> Option<Arc<RedisStore>> {
+    let url = std::env::var("JAM_TEST_REDIS_URL").ok()?;
+    let store = RedisStore::connect(&url, prefix)
+        .await
+        .expect("JAM_TEST_REDIS_URL is set but Redis does not answer");
+    Some(Arc::new(store))
+}
+
+fn limits() -> Limits {
+    let mut limits = crate::Config::defaults().limits();
+    limits.resume_grace = Duration::from_millis(600);
+    limits.max_creates_per_minute = 100;
+    limits
+}
+
+/// Two nodes (`node-a`, `node-b`) sharing one prefix.
+async fn two_nodes() -> Option<(Arc<SessionManager>, Arc<SessionManager>, Arc<RedisStore>)> {
+    let a = redis_store().await?;
+    let b = redis_store_at(&a.key(&[])).await?;
+    let node = |store: Arc<RedisStore>, id: &str| {
+        Arc::new(SessionManager::with_store(
+            limits(),
+            SessionStore::Redis(store),
+            id,
+        ))
+    };
+    Some((node(a.clone(), "node-a"), node(b, "node-b"), a))
+}
+
+fn conn(name: &str) -> ConnId {
+    Arc::from(name)
+}
+
+#[tokio::test]
+async fn forty_joiners_on_two_nodes_get_exactly_sixteen_seats_with_distinct_seqs() {
+    let Some((a, b, _)) = two_nodes().await else {
+        return;
+    };
+    let code = a.create_room(&conn("creator"), None).await.unwrap();
+    let joins = (0..40).map(|i| {
+        let node = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let code = code.clone();
+        tokio::spawn(async move {
+            let joined = node.join(&conn(&format!("c{i}")), &code, "player").await;
+            joined.map(|j| j.delivery.latest_seq())
+        })
+    });
+    let mut seqs = Vec::new();
+    let mut full = 0;
+    for join in joins.collect::<Vec<_>>() {
+        match join.await.unwrap() {
+            Ok(seq) => seqs.push(seq),
+            Err(err) => {
+                assert_eq!(err.code(), ErrorCode::RoomFull);
+                full += 1;
+            }
+        }
+    }
+    seqs.sort();
+    seqs.dedup();
+    assert_eq!((seqs.len(), full), (16, 24));
+    assert_eq!(seqs, (1..=16).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
+async fn a_dead_nodes_member_goes_away_once_then_resumes_elsewhere_with_what_it_missed() {
+    let Some((a, b, store)) = two_nodes().await else {
+        return;
+    };
+    store
+        .heartbeat("node-b", Duration::from_secs(30))
+        .await
+        .unwrap();
+    let code = b.create_room(&conn("creator"), None).await.unwrap();
+    let ann = a.join(&conn("ann"), &code, "Ann").await.unwrap();
+    let token = ann.session.you.resume_token.clone();
+    drop(ann.delivery);
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    // node-a never wrote a heartbeat: to node-b it is dead.
+    let Sweep::Expired(away) = b.sweep_room(&code, &mut NodeLiveness::default()).await else {
+        panic!("ann's seat should be marked away");
+    };
+    assert!(matches!(&*away.events[0].event, RoomEvent::UserAway(_)));
+    drop(away);
+    let again = b.sweep_room(&code, &mut NodeLiveness::default()).await;
+    assert!(matches!(again, Sweep::Nothing), "away is decided once");
+
+    let blob = RelayValue::Binary(vec![0, 159, 255].into());
+    let sent = b
+        .broadcast(
+            &conn("bob"),
+            BroadcastRequest {
+                room_code: code.clone(),
+                event_name: "note".into(),
+                data: RelayValue::Object(vec![("raw".into(), blob.clone())]),
+            },
+        )
+        .await
+        .unwrap();
+    let seq = sent.seq;
+    drop(sent);
+    let request = ResumeRequest {
+        room_code: code.clone(),
+        resume_token: token,
+        last_seq: seq - 2,
+    };
+    let resumed = b.resume(&conn("ann2"), &request).await.unwrap();
+    let missed = &resumed.resumed.missed;
+    assert_eq!(
+        missed.len(),
+        2,
+        "user-joined of bob was seen; away and the note were not"
+    );
+    let RoomEvent::Broadcast(note) = &*missed[1].data else {
+        panic!("the note should be replayed");
+    };
+    assert_eq!(note.data, RelayValue::Object(vec![("raw".into(), blob)]));
+}
+
+#[tokio::test]
+async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
+    let Some((a, b, store)) = two_nodes().await else {
+        return;
+    };
+    store
+        .heartbeat("node-a", Duration::from_secs(30))
+        .await
+        .unwrap();
+    store
+        .heartbeat("node-b", Duration::from_secs(30))
+        .await
+        .unwrap();
+    let code = a.create_room(&conn("creator"), None).await.unwrap();
+    drop(a.join(&conn("ann"), &code, "Ann").await.unwrap());
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    drop(
+        a.depart(&conn("ann"), &code, Departure::Abrupt)
+            .await
+            .unwrap(),
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let (mut seen_by_a, mut seen_by_b) = (NodeLiveness::default(), NodeLiveness::default());
+    let (from_a, from_b) = tokio::join!(
+        a.sweep_room(&code, &mut seen_by_a),
+        b.sweep_room(&code, &mut seen_by_b)
+    );
+    let lefts = [from_a, from_b]
+        .into_iter()
+        .filter(|sweep| matches!(sweep, Sweep::Expired(_)))
+        .count();
+    assert_eq!(lefts, 1);
+}
+
+#[tokio::test]
+async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
+    let Ok(store) = RedisStore::connect("redis://127.0.0.1:1/", "x").await else {
+        return; // connecting fails fast: the node does not start, which main reports
+    };
+    let sessions = SessionManager::with_store(limits(), SessionStore::Redis(Arc::new(store)), "n");
+    let err = sessions.create_room(&conn("c"), None).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unavailable);
+}
