@@ -59,11 +59,13 @@ pub async fn run(
         .map_err(|err| std::io::Error::other(format!("redis at {url}: {err}")))?;
     tracing::info!(node = %cluster.node_id, "joined the cluster through Redis");
     let store = SessionStore::Redis(cluster.store.clone());
-    let state = shared_state(SessionManager::with_store(
+    let sessions = SessionManager::with_store(
         config.limits(),
         store,
         &cluster.node_id,
-    ));
+        Some(cluster.link_secret),
+    );
+    let state = shared_state(sessions);
     let builder = SocketIo::builder().with_adapter::<ClusterAdapter<_>>(cluster.adapter);
     let (layer, io) = socket_io(builder, &config, &state);
     io.ns("/", handlers::on_connect.with(handlers::register))

@@ -20,7 +20,7 @@ pub async fn download(
     Path(file): Path<String>,
     Query(query): Query<DownloadQuery>,
 ) -> Response {
-    let Some(take) = state.sessions.take_for_download(&file) else {
+    let Some(take) = state.sessions.take_for_download(&file).await else {
         return (
             StatusCode::NOT_FOUND,
             "no such recording (the link is wrong or has expired)",

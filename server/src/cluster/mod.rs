@@ -18,6 +18,8 @@ pub type ClusterAdapter<E> = CustomRedisAdapter<E, ReconnectingDriver>;
 /// What a cluster node needs from Redis, connected.
 pub struct Cluster {
     pub store: Arc<RedisStore>,
+    /// Signs recording links, the same on every node.
+    pub link_secret: [u8; 32],
     pub adapter: RedisAdapterCtr<ReconnectingDriver>,
     pub node_id: String,
     pub node_ttl: Duration,
@@ -40,7 +42,12 @@ impl Cluster {
             .heartbeat(&node_id, node_ttl)
             .await
             .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "heartbeat refused")))?;
+        let mut candidate = [0u8; 32];
+        getrandom::fill(&mut candidate)
+            .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "no random source")))?;
+        let link_secret = store.shared_secret(candidate).await?;
         Ok(Cluster {
+            link_secret,
             store: Arc::new(store),
             adapter,
             node_id,

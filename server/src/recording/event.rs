@@ -1,7 +1,9 @@
 //! The plain records a take is made of: musical events, participants and markers.
 
+use serde::{Deserialize, Serialize};
+
 /// A recorded musical event, with MIDI's ranges already checked. `channel` is 0-based (drums = 9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TakeEventKind {
     NoteOn {
         channel: u8,
@@ -26,21 +28,21 @@ pub enum TakeEventKind {
 
 /// An event in the take; `sender` indexes `Take::participants` (an index, not the id, keeps 200 000
 /// events from holding 200 000 strings).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct TakeEvent {
     pub at: f64,
     pub sender: usize,
     pub kind: TakeEventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Participant {
     pub id: String,
     pub name: String,
 }
 
 /// A text marker on the tempo track ("Ann joined").
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Marker {
     pub at: f64,
     pub text: String,

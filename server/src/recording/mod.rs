@@ -31,7 +31,7 @@ pub use take::{RecordOutcome, StopReason, Take, TakeEventKind, TakeSummary};
 pub const PPQ: u16 = 480;
 
 /// Musical context at a moment: what the tempo track needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meter {
     pub bpm: f64,
     pub beats_per_bar: u8,

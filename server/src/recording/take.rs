@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::decode::{decode, Decoded};
 pub use super::event::TakeEventKind;
@@ -13,7 +13,7 @@ use super::Meter;
 use crate::relay_value::RelayValue;
 
 /// Why a take stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     Stopped,
@@ -49,8 +49,9 @@ pub struct TakeSummary {
 /// A note that is sounding: (sender, channel, note).
 type NoteKey = (usize, u8, u8);
 
-/// A recording in progress or finished. See the module docs.
-#[derive(Debug, Clone)]
+/// A recording in progress or finished. See the module docs. Serializable so that a cluster can
+/// keep it in Redis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Take {
     started_at: f64,
     stopped_at: Option<f64>,
@@ -64,6 +65,7 @@ pub struct Take {
     markers: Vec<Marker>,
     /// Notes on without their off yet, with the time they started; a BTreeMap so that the note-offs
     /// added at stop come out in a stable order.
+    #[serde(with = "as_pairs")]
     sounding: BTreeMap<NoteKey, f64>,
     invalid: usize,
 }
@@ -271,5 +273,30 @@ impl Take {
             }
             TakeEventKind::ControlChange { .. } | TakeEventKind::PitchBend { .. } => {}
         }
+    }
+}
+
+/// A map with tuple keys as a list of pairs: msgpack and JSON maps want simple keys.
+mod as_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
     }
 }

@@ -10,7 +10,7 @@ const MS_PER_MINUTE: f64 = 60_000.0;
 const FALLBACK_BPM: f64 = 120.0;
 
 /// From `at` on, `meter` holds; `beat` is the beat reached at `at` (0 at the take's start).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TempoChange {
     pub at: f64,
     pub meter: Meter,
@@ -18,7 +18,7 @@ pub(crate) struct TempoChange {
 }
 
 /// Meter changes in time order, the first at the take's start.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TempoMap {
     changes: Vec<TempoChange>,
 }

@@ -114,11 +114,6 @@ impl SessionManager {
         conn: &ConnId,
         room_code: &str,
     ) -> Result<Delivery, JamError> {
-        if self.store.is_shared() {
-            return Err(JamError::Unavailable(
-                "recording is not available on a cluster of nodes yet",
-            ));
-        }
         let now_ms = self.now_ms();
         self.command(room_code, |room| room.start_recording(conn, now_ms))
             .await

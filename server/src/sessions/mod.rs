@@ -94,17 +94,23 @@ pub struct SessionManager {
 impl SessionManager {
     /// A single node keeping its rooms in memory.
     pub fn new(limits: Limits) -> Self {
-        Self::with_store(
-            limits,
-            SessionStore::Memory(MemoryRooms::default()),
-            "local",
-        )
+        let store = SessionStore::Memory(MemoryRooms::default());
+        Self::with_store(limits, store, "local", None)
     }
 
-    /// A node of a cluster when `store` is shared; `node_id` tells this node's members apart.
-    pub fn with_store(limits: Limits, store: SessionStore, node_id: &str) -> Self {
+    /// A node of a cluster when `store` is shared; `node_id` tells this node's members apart and
+    /// `link_secret` (shared by the cluster) signs recording links.
+    pub fn with_store(
+        limits: Limits,
+        store: SessionStore,
+        node_id: &str,
+        link_secret: Option<[u8; 32]>,
+    ) -> Self {
         let clock = ServerClock::new();
-        let takes = Arc::new(TakeStore::new(limits.recording_ttl));
+        let takes = Arc::new(match link_secret {
+            Some(secret) => TakeStore::with_secret(limits.recording_ttl, secret),
+            None => TakeStore::new(limits.recording_ttl),
+        });
         let room_config = RoomConfig {
             replay_capacity: limits.replay_buffer,
             takes: takes.clone(),
@@ -165,8 +171,19 @@ impl SessionManager {
     }
 
     /// The finished take a download link names, while the link is alive.
-    pub fn take_for_download(&self, file_name: &str) -> Option<Arc<crate::recording::Take>> {
-        self.takes.get(file_name, Instant::now())
+    pub async fn take_for_download(&self, file_name: &str) -> Option<Arc<crate::recording::Take>> {
+        if let Some(take) = self.takes.get(file_name, Instant::now()) {
+            return Some(take);
+        }
+        let SessionStore::Redis(store) = &self.store else {
+            return None;
+        };
+        let stem = file_name.strip_suffix(".mid").unwrap_or(file_name);
+        let (take_id, mac) = stem.split_once('-')?;
+        let (room_code, take) = store.take(take_id).await.ok()??;
+        self.takes
+            .is_genuine(&room_code, take_id, mac)
+            .then(|| Arc::new(take))
     }
 
     /// Creates an empty room with a fresh code, unique among live rooms.
@@ -235,7 +252,8 @@ impl SessionManager {
 
     /// Saves the room's change (for the other nodes) and hands over its events, room still locked.
     async fn deliver(&self, room: RoomGuard, events: Vec<Sequenced>) -> Result<Delivery, JamError> {
-        if let Some(seats) = self.store.save(&room, &events).await? {
+        let mut room = room;
+        if let Some(seats) = self.store.save(&mut room, &events).await? {
             self.note_shared_seats(seats);
         }
         Ok(Delivery {

@@ -31,6 +31,11 @@ impl TakeStore {
     pub fn new(ttl: Duration) -> TakeStore {
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).expect("the OS random source is available at start");
+        Self::with_secret(ttl, secret)
+    }
+
+    /// With the secret a cluster shares, so a link made on one node works on every node.
+    pub fn with_secret(ttl: Duration, secret: [u8; 32]) -> TakeStore {
         TakeStore {
             secret,
             ttl,
@@ -65,6 +70,15 @@ impl TakeStore {
             expires_at: None,
         };
         self.takes.lock(&take_id).insert(take_id, stored);
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// Whether `mac` is the one this store's secret gives the take `take_id` of room `room_code`.
+    pub fn is_genuine(&self, room_code: &str, take_id: &str, mac: &str) -> bool {
+        constant_time_eq(&self.mac(room_code, take_id), mac)
     }
 
     /// The take a download file name (`<id>-<mac>.mid`) names, if the link is genuine and alive.

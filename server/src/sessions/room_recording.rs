@@ -19,6 +19,8 @@ pub struct Recorder {
     last: Option<RecordingInfo>,
     /// Every take this room made, so they can be given their TTL when the room ends.
     take_ids: Vec<String>,
+    /// Takes finished since the room was locked: a shared store keeps them for every node.
+    finished: Vec<(String, Arc<Take>)>,
 }
 
 impl Recorder {
@@ -29,6 +31,7 @@ impl Recorder {
             active: None,
             last: None,
             take_ids: Vec::new(),
+            finished: Vec::new(),
         }
     }
 
@@ -36,9 +39,34 @@ impl Recorder {
         self.last.clone()
     }
 
-    /// Picks up the status another node left in the shared store.
-    pub fn restore_status(&mut self, last: Option<RecordingInfo>) {
+    /// Picks up what another node left in the shared store.
+    pub fn restore(
+        &mut self,
+        last: Option<RecordingInfo>,
+        active: Option<(String, Take)>,
+        take_ids: Vec<String>,
+    ) {
         self.last = last;
+        self.active = active;
+        self.take_ids = take_ids;
+    }
+
+    pub fn active(&self) -> Option<&(String, Take)> {
+        self.active.as_ref()
+    }
+
+    /// How long a take stays downloadable after its room ends.
+    pub fn take_ttl(&self) -> std::time::Duration {
+        self.store.ttl()
+    }
+
+    pub fn take_ids(&self) -> &[String] {
+        &self.take_ids
+    }
+
+    /// Takes finished since the last call (for a shared store to keep).
+    pub fn drain_finished(&mut self) -> Vec<(String, Arc<Take>)> {
+        std::mem::take(&mut self.finished)
     }
 
     pub fn is_recording(&self) -> bool {
@@ -150,9 +178,11 @@ impl Room {
             download_url: Some(self.recorder.store.download_url(&self.code, &id)),
             reason: Some(take_end(reason)),
         };
+        let take = Arc::new(take);
         self.recorder
             .store
-            .insert(&self.code, id.clone(), Arc::new(take));
+            .insert(&self.code, id.clone(), take.clone());
+        self.recorder.finished.push((id.clone(), take));
         self.recorder.take_ids.push(id);
         Some(self.push_recording_state(info))
     }

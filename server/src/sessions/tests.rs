@@ -370,5 +370,6 @@ pub(super) async fn redis_manager(limits: Limits) -> Option<SessionManager> {
         limits,
         SessionStore::Redis(store),
         "node-a",
+        None,
     ))
 }

@@ -93,12 +93,20 @@ impl SessionStore {
     /// with Redis, returns the cluster's seat count after the change.
     pub async fn save(
         &self,
-        room: &RoomGuard,
+        room: &mut RoomGuard,
         events: &[Sequenced],
     ) -> Result<Option<i64>, JamError> {
-        match (&room.0, self) {
+        match (&mut room.0, self) {
             (Held::Shared(room, lock), SessionStore::Redis(store)) => {
-                store.save(room, lock, events).await.map(Some)
+                let seats = store.save(room, lock, events).await?;
+                for (take_id, take) in room.recorder.drain_finished() {
+                    store.keep_take(&room.code, &take_id, &take).await?;
+                }
+                Ok(Some(seats))
+            }
+            (Held::Local(room), _) => {
+                room.recorder.drain_finished();
+                Ok(None)
             }
             _ => Ok(None),
         }
@@ -113,7 +121,9 @@ impl SessionStore {
                 Ok(())
             }
             (Held::Shared(room, lock), SessionStore::Redis(store)) => {
-                store.delete(&room.code, lock).await
+                let take_ttl = room.recorder.take_ttl();
+                store.delete(&room.code, lock).await?;
+                store.expire_takes(room.recorder.take_ids(), take_ttl).await
             }
             _ => Err(JamError::Internal),
         }

@@ -12,6 +12,7 @@ use super::super::settings::Settings;
 use super::super::transport::Transport;
 use crate::error::JamError;
 use crate::protocol::{server, Participant, RecordingInfo, RoomEvent};
+use crate::recording::Take;
 
 #[derive(Serialize, Deserialize)]
 struct MemberRecord {
@@ -35,6 +36,9 @@ pub(in crate::sessions) struct RoomRecord {
     empty_since_ms: Option<f64>,
     latency_dirty: bool,
     recording: Option<RecordingInfo>,
+    /// The running take, whole: a cluster reads and writes it with the room while it records.
+    active_take: Option<(String, Take)>,
+    take_ids: Vec<String>,
 }
 
 impl RoomRecord {
@@ -62,6 +66,8 @@ impl RoomRecord {
             empty_since_ms: room.empty_since.map(|at| clock.ms_at(at)),
             latency_dirty: room.latency_dirty,
             recording: room.recorder.status(),
+            active_take: room.recorder.active().cloned(),
+            take_ids: room.recorder.take_ids().to_vec(),
         }
     }
 
@@ -93,7 +99,8 @@ impl RoomRecord {
         room.server_max_participants = self.server_max_participants;
         room.empty_since = self.empty_since_ms.map(|ms| clock.instant_at(ms));
         room.latency_dirty = self.latency_dirty;
-        room.recorder.restore_status(self.recording);
+        room.recorder
+            .restore(self.recording, self.active_take, self.take_ids);
         room
     }
 

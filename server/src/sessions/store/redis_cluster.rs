@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use redis::Script;
 
-use super::{millis, unreachable, RedisStore};
+use super::{millis, unreachable, RedisStore, ROOM_KEY_TTL};
 use crate::error::JamError;
+use crate::recording::Take;
 
 static LEASE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
@@ -28,6 +29,66 @@ static COUNT_MISS: LazyLock<Script> = LazyLock::new(|| {
 });
 
 impl RedisStore {
+    /// The cluster's recording-link secret: the first node's `candidate` wins, the others adopt it.
+    pub async fn shared_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], redis::RedisError> {
+        let key = self.key(&["link-secret"]);
+        let mut conn = self.connection();
+        let _: Option<String> = redis::cmd("SET")
+            .arg(&key)
+            .arg(&candidate[..])
+            .arg("NX")
+            .query_async(&mut conn)
+            .await?;
+        let stored: Vec<u8> = redis::cmd("GET").arg(&key).query_async(&mut conn).await?;
+        stored.try_into().map_err(|_| {
+            redis::RedisError::from((
+                redis::ErrorKind::Parse,
+                "the stored link secret is not 32 bytes",
+            ))
+        })
+    }
+
+    /// Keeps a finished take for every node, for as long as a room key lives (its room's end then
+    /// shortens that to the recording TTL).
+    pub async fn keep_take(
+        &self,
+        room_code: &str,
+        take_id: &str,
+        take: &Take,
+    ) -> Result<(), JamError> {
+        let bytes = rmp_serde::to_vec_named(&(room_code, take)).map_err(|_| JamError::Internal)?;
+        redis::cmd("SET")
+            .arg(self.key(&["take", take_id]))
+            .arg(bytes)
+            .arg("PX")
+            .arg(millis(ROOM_KEY_TTL))
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(unreachable)
+    }
+
+    /// A finished take and its room's code.
+    pub async fn take(&self, take_id: &str) -> Result<Option<(String, Take)>, JamError> {
+        let bytes: Option<Vec<u8>> = redis::cmd("GET")
+            .arg(self.key(&["take", take_id]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(unreachable)?;
+        Ok(bytes.and_then(|bytes| rmp_serde::from_slice(&bytes).ok()))
+    }
+
+    pub async fn expire_takes(&self, take_ids: &[String], ttl: Duration) -> Result<(), JamError> {
+        for take_id in take_ids {
+            redis::cmd("PEXPIRE")
+                .arg(self.key(&["take", take_id]))
+                .arg(millis(ttl))
+                .query_async::<()>(&mut self.connection())
+                .await
+                .map_err(unreachable)?;
+        }
+        Ok(())
+    }
+
     /// Says this node is alive for `ttl`.
     pub async fn heartbeat(&self, node_id: &str, ttl: Duration) -> Result<(), JamError> {
         redis::cmd("SET")

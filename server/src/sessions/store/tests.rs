@@ -41,6 +41,7 @@ async fn two_nodes() -> Option<(Arc<SessionManager>, Arc<SessionManager>, Arc<Re
             limits(),
             SessionStore::Redis(store),
             id,
+            Some([7; 32]),
         ))
     };
     Some((node(a.clone(), "node-a"), node(b, "node-b"), a))
@@ -175,7 +176,53 @@ async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
     let Ok(store) = RedisStore::connect("redis://127.0.0.1:1/", "x").await else {
         return; // connecting fails fast: the node does not start, which main reports
     };
-    let sessions = SessionManager::with_store(limits(), SessionStore::Redis(Arc::new(store)), "n");
+    let sessions =
+        SessionManager::with_store(limits(), SessionStore::Redis(Arc::new(store)), "n", None);
     let err = sessions.create_room(&conn("c"), None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unavailable);
+}
+
+fn note(code: &str, name: &str, note: u8) -> BroadcastRequest {
+    let data = format!(r#"{{"note":{note},"velocity":100}}"#);
+    BroadcastRequest {
+        room_code: code.to_owned(),
+        event_name: name.to_owned(),
+        data: serde_json::from_str(&data).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_take_started_on_one_node_records_notes_from_another_and_downloads_anywhere() {
+    let Some((a, b, _)) = two_nodes().await else {
+        return;
+    };
+    let code = a.create_room(&conn("creator"), None).await.unwrap();
+    drop(a.join(&conn("host"), &code, "Host").await.unwrap());
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    drop(a.start_recording(&conn("host"), &code).await.unwrap());
+    for (name, pitch) in [("note:on", 60), ("note:off", 60), ("note:on", 64)] {
+        drop(
+            b.broadcast(&conn("bob"), note(&code, name, pitch))
+                .await
+                .unwrap(),
+        );
+    }
+    let stopped = a.stop_recording(&conn("host"), &code).await.unwrap();
+    let RoomEvent::RecordingState(state) = &*stopped.events[0].event else {
+        panic!("recording:state expected");
+    };
+    assert_eq!(state.info.events, 4, "three notes, and the open one closed at the stop");
+    let url = state.info.download_url.clone().unwrap();
+    drop(stopped);
+    let file = url.strip_prefix("/recordings/").unwrap();
+    let take = b
+        .take_for_download(file)
+        .await
+        .expect("node-b serves the take");
+    assert_eq!(take.event_count(), 4);
+    let forged = format!(
+        "{}-00000000000000000000000000000000.mid",
+        &file[..file.find('-').unwrap()]
+    );
+    assert!(b.take_for_download(&forged).await.is_none());
 }
