@@ -11,7 +11,7 @@ use crate::app::SharedState;
 use crate::handlers;
 use crate::protocol::server;
 use crate::sessions::store::SessionStore;
-use crate::sessions::{NodeLiveness, Sweep};
+use crate::sessions::Sweep;
 
 /// How often rooms hear their members' latencies (when they changed).
 const LATENCY_REPORT_PERIOD: Duration = Duration::from_secs(2);
@@ -42,10 +42,9 @@ pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>) {
         if !runs_timers(&state, "sweeper", period).await {
             continue;
         }
-        let Ok(codes) = state.sessions.room_codes().await else {
+        let Ok((codes, mut nodes)) = state.sessions.rooms_to_sweep().await else {
             continue;
         };
-        let mut nodes = NodeLiveness::default();
         for code in codes {
             match state.sessions.sweep_room(&code, &mut nodes).await {
                 Sweep::Nothing => {}
@@ -53,6 +52,7 @@ pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>) {
                 Sweep::Expired(delivery) => handlers::dispatch::deliver(&io, None, delivery).await,
             }
         }
+        state.sessions.finish_sweep(nodes).await;
     }
 }
 

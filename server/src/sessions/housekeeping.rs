@@ -19,33 +19,75 @@ pub enum Sweep {
     Expired(Delivery),
 }
 
-/// Which nodes are alive, asked of the store once per node per sweep.
+/// Which nodes are alive, asked of the store once per node per sweep; and the dead nodes this
+/// sweep deals with, forgotten once every room was visited.
 #[derive(Default)]
 pub struct NodeLiveness {
     known: HashMap<String, bool>,
+    dead: Vec<String>,
+    incomplete: bool,
 }
 
 impl SessionManager {
-    /// Codes of every live room, for a sweep that visits them one at a time.
-    pub async fn room_codes(&self) -> Result<Vec<String>, JamError> {
-        let codes = self.store.codes().await?;
+    /// The rooms a sweep must visit: in memory all of them; on a cluster those whose deadline came
+    /// (graces, empty-room TTL), or all of them when a node has died since the last sweep.
+    pub async fn rooms_to_sweep(&self) -> Result<(Vec<String>, NodeLiveness), JamError> {
+        let SessionStore::Redis(store) = &self.store else {
+            return Ok((self.store.codes().await?, NodeLiveness::default()));
+        };
+        self.shared_room_count
+            .store(store.room_count().await?, Ordering::Relaxed);
+        self.note_shared_seats(store.seat_count().await?);
+        let dead = store.dead_nodes().await?;
+        let mut nodes = NodeLiveness::default();
+        let codes = if dead.is_empty() {
+            store.due_codes(self.now_ms()).await?
+        } else {
+            tracing::warn!(
+                ?dead,
+                "nodes stopped their heartbeat: their participants are away"
+            );
+            nodes.known = dead.iter().map(|node| (node.clone(), false)).collect();
+            nodes.dead = dead;
+            store.codes().await?
+        };
+        Ok((codes, nodes))
+    }
+
+    /// After visiting every room: dead nodes whose members were all marked away are forgotten.
+    pub async fn finish_sweep(&self, nodes: NodeLiveness) {
         if let SessionStore::Redis(store) = &self.store {
-            self.shared_room_count.store(codes.len(), Ordering::Relaxed);
-            self.note_shared_seats(store.seat_count().await?);
+            if !nodes.incomplete && !nodes.dead.is_empty() {
+                let _ = store.forget_nodes(&nodes.dead).await;
+            }
         }
-        Ok(codes)
+    }
+
+    /// When a room needs the sweep next: the first away member's grace end, or its empty-room TTL.
+    pub(super) fn next_due_ms(&self, room: &super::Room) -> Option<f64> {
+        let grace_ms = self.limits.resume_grace.as_secs_f64() * 1000.0;
+        let ttl_ms = self.limits.empty_room_ttl.as_secs_f64() * 1000.0;
+        let away = room.members.iter().filter_map(|m| m.away_since);
+        let away_due = away.map(|at| self.clock.ms_at(at) + grace_ms);
+        let empty_due = room.empty_since.map(|at| self.clock.ms_at(at) + ttl_ms);
+        away_due.chain(empty_due).min_by(f64::total_cmp)
     }
 
     /// Timer work on one room: deletes it when it stayed empty past the TTL, else marks away the
     /// members of dead nodes and ends the resume graces that ran out (their events are returned
     /// with the room still locked, to be sent).
     pub async fn sweep_room(&self, code: &str, nodes: &mut NodeLiveness) -> Sweep {
-        let Ok(Some(mut room)) = self
+        let mut room = match self
             .store
             .lock(code, WithReplay::No, &self.room_config)
             .await
-        else {
-            return Sweep::Nothing;
+        {
+            Ok(Some(room)) => room,
+            Ok(None) => return Sweep::Nothing,
+            Err(_) => {
+                nodes.incomplete = true;
+                return Sweep::Nothing;
+            }
         };
         let now = Instant::now();
         if room
@@ -81,11 +123,18 @@ impl SessionManager {
         let grace = self.limits.resume_grace;
         events.extend(self.tracked(&mut room, |room| room.expire_away(now, grace)));
         if events.is_empty() {
+            // Due too early (another node's clock) or nothing left to do: set its next deadline.
+            if self.store.is_shared() {
+                let _ = self.deliver(room, events).await;
+            }
             return Sweep::Nothing;
         }
         match self.deliver(room, events).await {
             Ok(delivery) => Sweep::Expired(delivery),
-            Err(_) => Sweep::Nothing,
+            Err(_) => {
+                nodes.incomplete = true;
+                Sweep::Nothing
+            }
         }
     }
 
@@ -98,7 +147,11 @@ impl SessionManager {
     /// A report for each room whose members' round trips changed since the last one.
     pub async fn latency_reports(&self) -> Vec<LatencyReport> {
         let mut reports = Vec::new();
-        for code in self.store.codes().await.unwrap_or_default() {
+        let codes = match &self.store {
+            SessionStore::Redis(store) => store.latency_codes().await,
+            memory => memory.codes().await,
+        };
+        for code in codes.unwrap_or_default() {
             let Ok(Some(mut room)) = self
                 .store
                 .lock(&code, WithReplay::No, &self.room_config)

@@ -211,7 +211,8 @@ impl SessionManager {
                 &self.room_config,
                 Instant::now(),
             );
-            if self.store.insert(room).await? {
+            let due_ms = self.now_ms() + self.limits.empty_room_ttl.as_secs_f64() * 1000.0;
+            if self.store.insert(room, due_ms).await? {
                 self.shared_room_count.fetch_add(1, Ordering::Relaxed);
                 return Ok(code);
             }
@@ -253,7 +254,8 @@ impl SessionManager {
     /// Saves the room's change (for the other nodes) and hands over its events, room still locked.
     async fn deliver(&self, room: RoomGuard, events: Vec<Sequenced>) -> Result<Delivery, JamError> {
         let mut room = room;
-        if let Some(seats) = self.store.save(&mut room, &events).await? {
+        let due_ms = self.next_due_ms(&room);
+        if let Some(seats) = self.store.save(&mut room, &events, due_ms).await? {
             self.note_shared_seats(seats);
         }
         Ok(Delivery {

@@ -62,11 +62,12 @@ impl SessionStore {
         matches!(self, SessionStore::Redis(_))
     }
 
-    /// Stores a new room unless its code is taken; false when it is.
-    pub async fn insert(&self, room: Room) -> Result<bool, JamError> {
+    /// Stores a new room unless its code is taken; false when it is. `due_ms`: when the sweep must
+    /// look at it (a shared store sweeps only rooms that are due).
+    pub async fn insert(&self, room: Room, due_ms: f64) -> Result<bool, JamError> {
         match self {
             SessionStore::Memory(rooms) => Ok(rooms.insert(room)),
-            SessionStore::Redis(store) => store.insert(&room).await,
+            SessionStore::Redis(store) => store.insert(&room, due_ms).await,
         }
     }
 
@@ -95,10 +96,11 @@ impl SessionStore {
         &self,
         room: &mut RoomGuard,
         events: &[Sequenced],
+        due_ms: Option<f64>,
     ) -> Result<Option<i64>, JamError> {
         match (&mut room.0, self) {
             (Held::Shared(room, lock), SessionStore::Redis(store)) => {
-                let seats = store.save(room, lock, events).await?;
+                let seats = store.save(room, lock, events, due_ms).await?;
                 for (take_id, take) in room.recorder.drain_finished() {
                     store.keep_take(&room.code, &take_id, &take).await?;
                 }

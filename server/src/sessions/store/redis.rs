@@ -5,17 +5,17 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::Script;
 
 use super::super::codes::new_resume_token;
 use super::super::room::{Room, RoomConfig, Sequenced};
 use super::record::{decode_event, encode_event, RoomRecord};
 use super::WithReplay;
 use crate::error::JamError;
+use scripts::{ACQUIRE, DELETE, INSERT, RELEASE, SAVE};
 
 /// A room key lives this long after its last change; the sweeper deletes empty rooms much sooner.
 const ROOM_KEY_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -27,54 +27,6 @@ const LOCK_WAIT: Duration = Duration::from_secs(5);
 const MISS_WINDOW: Duration = Duration::from_secs(60);
 
 const UNREACHABLE: JamError = JamError::Unavailable("the shared session store is unreachable");
-
-static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"if redis.call('EXISTS', KEYS[2]) == 0 then return {-1, '', {}} end
-          if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0, '', {}} end
-          local replay = {}
-          if ARGV[3] == '1' then replay = redis.call('LRANGE', KEYS[3], 0, -1) end
-          return {1, redis.call('GET', KEYS[2]), replay}",
-    )
-});
-
-static SAVE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0, 0} end
-          redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-          local capacity = tonumber(ARGV[4])
-          if capacity > 0 and #ARGV > 5 then
-            for i = 6, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
-            redis.call('LTRIM', KEYS[3], -capacity, -1)
-          end
-          redis.call('PEXPIRE', KEYS[3], ARGV[3])
-          return {1, redis.call('INCRBY', KEYS[4], ARGV[5])}",
-    )
-});
-
-static DELETE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-          redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
-          redis.call('SREM', KEYS[4], ARGV[2])
-          return 1",
-    )
-});
-
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-          return 0",
-    )
-});
-
-static INSERT: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
-          redis.call('SADD', KEYS[2], ARGV[3])
-          return 1",
-    )
-});
 
 /// A held room lock; dropping it releases the lock in the background.
 pub struct RedisLock {
@@ -150,14 +102,17 @@ impl RedisStore {
         ]
     }
 
-    pub async fn insert(&self, room: &Room) -> Result<bool, JamError> {
+    /// Stores a new room unless its code is taken; `due_ms` is when the sweep must look at it.
+    pub async fn insert(&self, room: &Room, due_ms: f64) -> Result<bool, JamError> {
         let state = RoomRecord::of(room).encode()?;
         let inserted: i64 = INSERT
             .key(self.key(&["room", &room.code]))
             .key(self.key(&["rooms"]))
+            .key(self.key(&["due"]))
             .arg(state)
             .arg(millis(ROOM_KEY_TTL))
             .arg(&room.code)
+            .arg(due_ms)
             .invoke_async(&mut self.conn.clone())
             .await
             .map_err(unreachable)?;
@@ -210,7 +165,7 @@ impl RedisStore {
                 }
                 _ => {
                     tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(20));
+                    pause = (pause * 2).min(Duration::from_millis(8));
                 }
             }
         }
@@ -225,12 +180,14 @@ impl RedisStore {
             .await;
     }
 
-    /// Writes the room back with its new events; returns the cluster's seat count after it.
+    /// Writes the room back with its new events, and when the sweep must next look at it
+    /// (`due_ms`); returns the cluster's seat count after it.
     pub async fn save(
         &self,
         room: &Room,
         lock: &RedisLock,
         events: &[Sequenced],
+        due_ms: Option<f64>,
     ) -> Result<i64, JamError> {
         let [lock_key, state_key, replay_key] = self.room_keys(&room.code);
         let before = lock.members.load(Ordering::Relaxed);
@@ -239,11 +196,16 @@ impl RedisStore {
         save.key(state_key)
             .key(replay_key)
             .key(self.key(&["seats"]))
+            .key(self.key(&["due"]))
+            .key(self.key(&["latency"]))
             .arg(&lock.token)
             .arg(RoomRecord::of(room).encode()?)
             .arg(millis(ROOM_KEY_TTL))
             .arg(room.replay_capacity)
-            .arg(seats_delta);
+            .arg(seats_delta)
+            .arg(due_ms.map(|ms| ms.to_string()).unwrap_or_default())
+            .arg(if room.latency_dirty { "1" } else { "0" })
+            .arg(&room.code);
         for sequenced in events {
             save.arg(encode_event(&sequenced.event)?);
         }
@@ -266,6 +228,8 @@ impl RedisStore {
             .key(state_key)
             .key(replay_key)
             .key(self.key(&["rooms"]))
+            .key(self.key(&["due"]))
+            .key(self.key(&["latency"]))
             .arg(&lock.token)
             .arg(code)
             .invoke_async(&mut self.conn.clone())
@@ -276,7 +240,35 @@ impl RedisStore {
     }
 
     pub async fn codes(&self) -> Result<Vec<String>, JamError> {
+        self.members_of("rooms").await
+    }
+
+    /// Rooms whose members' round trips changed since their last report.
+    pub async fn latency_codes(&self) -> Result<Vec<String>, JamError> {
+        self.members_of("latency").await
+    }
+
+    async fn members_of(&self, set: &str) -> Result<Vec<String>, JamError> {
         redis::cmd("SMEMBERS")
+            .arg(self.key(&[set]))
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(unreachable)
+    }
+
+    /// Rooms whose next deadline (a grace or the empty-room TTL) has come by `now_ms`.
+    pub async fn due_codes(&self, now_ms: f64) -> Result<Vec<String>, JamError> {
+        redis::cmd("ZRANGEBYSCORE")
+            .arg(self.key(&["due"]))
+            .arg("-inf")
+            .arg(now_ms)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(unreachable)
+    }
+
+    pub async fn room_count(&self) -> Result<usize, JamError> {
+        redis::cmd("SCARD")
             .arg(self.key(&["rooms"]))
             .query_async(&mut self.conn.clone())
             .await
@@ -310,3 +302,5 @@ impl RedisStore {
 
 #[path = "redis_cluster.rs"]
 mod cluster;
+#[path = "redis_scripts.rs"]
+mod scripts;

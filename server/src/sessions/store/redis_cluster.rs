@@ -89,13 +89,45 @@ impl RedisStore {
         Ok(())
     }
 
-    /// Says this node is alive for `ttl`.
+    /// Says this node is alive for `ttl`, and lists it among the nodes to watch.
     pub async fn heartbeat(&self, node_id: &str, ttl: Duration) -> Result<(), JamError> {
-        redis::cmd("SET")
+        redis::pipe()
+            .atomic()
+            .cmd("SET")
             .arg(self.key(&["node", node_id]))
             .arg(1)
             .arg("PX")
             .arg(millis(ttl))
+            .ignore()
+            .cmd("SADD")
+            .arg(self.key(&["nodes"]))
+            .arg(node_id)
+            .ignore()
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(unreachable)
+    }
+
+    /// Listed nodes whose heartbeat ran out.
+    pub async fn dead_nodes(&self) -> Result<Vec<String>, JamError> {
+        let listed: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.key(&["nodes"]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(unreachable)?;
+        let mut dead = Vec::new();
+        for node in listed {
+            if !self.is_alive(&node).await? {
+                dead.push(node);
+            }
+        }
+        Ok(dead)
+    }
+
+    pub async fn forget_nodes(&self, nodes: &[String]) -> Result<(), JamError> {
+        redis::cmd("SREM")
+            .arg(self.key(&["nodes"]))
+            .arg(nodes)
             .query_async::<()>(&mut self.connection())
             .await
             .map_err(unreachable)

@@ -159,15 +159,13 @@ async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
             .unwrap(),
     );
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let (mut seen_by_a, mut seen_by_b) = (NodeLiveness::default(), NodeLiveness::default());
-    let (from_a, from_b) = tokio::join!(
-        a.sweep_room(&code, &mut seen_by_a),
-        b.sweep_room(&code, &mut seen_by_b)
-    );
-    let lefts = [from_a, from_b]
-        .into_iter()
-        .filter(|sweep| matches!(sweep, Sweep::Expired(_)))
-        .count();
+    // Both nodes sweep at once (as if two held the lease): one decides, the other finds nothing.
+    let sweep = |node: Arc<SessionManager>, code: String| async move {
+        let swept = node.sweep_room(&code, &mut NodeLiveness::default()).await;
+        matches!(swept, Sweep::Expired(_)) // the delivery (and the room's lock) ends here
+    };
+    let (from_a, from_b) = tokio::join!(sweep(a, code.clone()), sweep(b, code.clone()));
+    let lefts = [from_a, from_b].into_iter().filter(|&left| left).count();
     assert_eq!(lefts, 1);
 }
 
@@ -211,7 +209,10 @@ async fn a_take_started_on_one_node_records_notes_from_another_and_downloads_any
     let RoomEvent::RecordingState(state) = &*stopped.events[0].event else {
         panic!("recording:state expected");
     };
-    assert_eq!(state.info.events, 4, "three notes, and the open one closed at the stop");
+    assert_eq!(
+        state.info.events, 4,
+        "three notes, and the open one closed at the stop"
+    );
     let url = state.info.download_url.clone().unwrap();
     drop(stopped);
     let file = url.strip_prefix("/recordings/").unwrap();
@@ -225,4 +226,45 @@ async fn a_take_started_on_one_node_records_notes_from_another_and_downloads_any
         &file[..file.find('-').unwrap()]
     );
     assert!(b.take_for_download(&forged).await.is_none());
+}
+
+#[tokio::test]
+async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_died() {
+    let Some((a, b, store)) = two_nodes().await else {
+        return;
+    };
+    for node in ["node-a", "node-b"] {
+        store
+            .heartbeat(node, Duration::from_secs(30))
+            .await
+            .unwrap();
+    }
+    let quiet = a.create_room(&conn("creator"), None).await.unwrap();
+    drop(a.join(&conn("ann"), &quiet, "Ann").await.unwrap());
+    let code = b.create_room(&conn("creator"), None).await.unwrap();
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    drop(
+        b.depart(&conn("bob"), &code, Departure::Abrupt)
+            .await
+            .unwrap(),
+    );
+    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    assert!(due.is_empty(), "nothing is due yet: {due:?}");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    assert_eq!(due, std::slice::from_ref(&code), "bob's grace is over");
+
+    store
+        .heartbeat("node-c", Duration::from_millis(50))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let (mut all, nodes) = a.rooms_to_sweep().await.unwrap();
+    all.sort();
+    let mut expected = vec![quiet, code];
+    expected.sort();
+    assert_eq!(all, expected, "a dead node: every room is visited");
+    a.finish_sweep(nodes).await;
+    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    assert_eq!(due.len(), 1, "the dead node is forgotten once dealt with");
 }
