@@ -136,6 +136,7 @@ async fn serve<A: Adapter>(
     });
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let shared_store = state.sessions.store().is_shared();
+    let closing_state = state.clone();
     let graceful = async move {
         shutdown.await;
         tracing::info!("shutting down: disconnecting clients");
@@ -146,6 +147,7 @@ async fn serve<A: Adapter>(
                 reason: "this node is restarting; reconnect and resume".into(),
             };
             let _ = io.local().emit(server::CLOSING, &notice).await;
+            handlers::disconnect::hold_seats_for_restart(&io, &closing_state).await;
         }
         io.close().await;
     };

@@ -10,7 +10,7 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { SocketService, type ConnectOptions } from "../src/services/socketService";
 
-const SERVER_BIN =
+export const SERVER_BIN =
   process.env.JAM_SERVER_BIN ?? fileURLToPath(new URL("../../target/debug/jam-server", import.meta.url));
 
 export interface RunningServer {
@@ -20,12 +20,22 @@ export interface RunningServer {
 
 /** Starts jam-server with extra flags; resolves once it prints the address it listens on. */
 export async function startServer(flags: string[] = []): Promise<RunningServer> {
+  const { child, url } = await spawnServer(["--port", "0", "--log", "warn", ...flags]);
+  return { url, stop: () => stopProcess(child) };
+}
+
+/**
+ * Spawns jam-server with exactly `args` (stderr to ours, or to the file descriptor given); resolves
+ * with the process and the URL it prints once listening, or rejects if it exits first.
+ */
+export async function spawnServer(
+  args: string[],
+  stderr: "inherit" | number = "inherit",
+): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(SERVER_BIN)) {
     throw new Error(`${SERVER_BIN} not found: run \`cargo build -p jam-server\` first`);
   }
-  const child = spawn(SERVER_BIN, ["--port", "0", "--log", "warn", ...flags], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", stderr] });
   const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
@@ -34,10 +44,10 @@ export async function startServer(flags: string[] = []): Promise<RunningServer> 
     });
     child.once("exit", (code) => reject(new Error(`jam-server exited early with ${code}`)));
   });
-  return { url, stop: () => stopProcess(child) };
+  return { child, url };
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((done) => {
     child.once("exit", () => done());

@@ -27,6 +27,21 @@ pub async fn handle<A: Adapter>(
     }
 }
 
+/// A cluster node is shutting down (a rolling restart): every seat of its clients is held as away
+/// now, while the node can still tell the rooms, so they resume on another node. The disconnect
+/// handlers that follow find nothing left to do (and may not run at all before the process ends).
+pub async fn hold_seats_for_restart<A: Adapter>(io: &SocketIo<A>, state: &SharedState) {
+    for socket in io.sockets() {
+        let conn = conn_id(&socket);
+        for code in state.sessions.close_connection(&conn) {
+            if let Some(delivery) = state.sessions.depart(&conn, &code, Departure::Abrupt).await {
+                socket.leave(code);
+                dispatch::deliver(io, None, delivery).await;
+            }
+        }
+    }
+}
+
 /// On a cluster, a node shutting down (a rolling restart) holds its clients' seats: they resume on
 /// another node. A single node going down takes its rooms with it, so there is nothing to hold.
 fn departure(reason: DisconnectReason, shared_store: bool) -> Departure {

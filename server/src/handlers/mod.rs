@@ -4,7 +4,7 @@
 
 mod broadcast;
 mod clock;
-mod disconnect;
+pub mod disconnect;
 pub mod dispatch;
 mod host;
 mod optional_data;

@@ -50,6 +50,7 @@ describe("messages and links", () => {
     expect(friendlyMessage("room_not_found", "ZZZZZZ")).toBe("No session with code ZZZZZZ — check the code");
     expect(friendlyMessage("room_full", "K7RMQ2")).toMatch(/K7RMQ2 is full/);
     expect(friendlyMessage("something_new")).toMatch(/went wrong/);
+    expect(friendlyMessage("unavailable")).toMatch(/busy for a moment/);
   });
 
   it("checks names like the server", () => {

@@ -4,8 +4,11 @@
  * server's Rust types (../types/protocol.ts), so the two cannot drift apart.
  *
  * Beyond requests and subscriptions it keeps a session alive across network blips: after an abrupt
- * drop it resumes each room with its token, delivers the missed events in order exactly once (by
- * `seq`), and falls back to a fresh join when the seat is gone. It also keeps a shared clock.
+ * drop it resumes each room with its token (retrying a resume that got no good answer), delivers the
+ * missed events in order exactly once (by `seq`), and falls back to a fresh join when the seat is
+ * gone. When a server announces it is shutting down (`server:closing`, e.g. a rolling restart) it
+ * reconnects by itself, which socket.io-client never does after a server-side disconnect, and
+ * resumes there. It also keeps a shared clock.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import {
@@ -15,7 +18,6 @@ import {
   type BroadcastAck,
   type ClockPong,
   type CommandAck,
-  type ErrorCode,
   type ErrorPayload,
   type LeaveAck,
   type SessionCreated,
@@ -24,33 +26,27 @@ import {
   type SettingsPatch,
 } from "../types/protocol";
 import { bestEstimate, estimateFrom, localNow, type ClockEstimate } from "./clockSync";
+import { ReconnectLoop, backoffMs, sleep } from "./reconnect";
 import { RoomTracker } from "./roomTracker";
+import { JamServiceError, isAckError } from "./serviceError";
 import { ROOM_EVENTS, Subscriptions, type Handler, type Listeners, type RoomEventKind } from "./subscriptions";
 
 export type { ConnectionState } from "./subscriptions";
 export type Unsubscribe = () => void;
 export type ConnectOptions = Partial<ManagerOptions & SocketOptions>;
-
-/** A request the server refused (its `error` reply), or one that got no answer in time. */
-export class JamServiceError extends Error {
-  readonly code: ErrorCode | "timeout" | "not_connected";
-  readonly event: string;
-
-  constructor(payload: ErrorPayload | { message: string; code: "timeout" | "not_connected"; event: string }) {
-    super(payload.message);
-    this.name = "JamServiceError";
-    this.code = payload.code;
-    this.event = payload.event;
-  }
-}
+export { JamServiceError };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const CLOCK_SAMPLES = 5;
 const CLOCK_RESYNC_MS = 30_000;
-
-function isAckError(reply: unknown): reply is AckError {
-  return typeof reply === "object" && reply !== null && "error" in reply;
-}
+/** Reconnect attempts after `server:closing`: delays up to 0.25 s, 0.5 s, 1 s, … 5 s, until one works. */
+const RECONNECT_BASE_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+/** A resume that fails other than with `resume_failed` (no answer, the cluster briefly unavailable)
+ * is tried this many times in all, up to 0.5, 1, 2, 4, 5 s apart, before a fresh join. */
+const RESUME_ATTEMPTS = 6;
+const RESUME_RETRY_BASE_MS = 500;
+const RESUME_RETRY_MAX_MS = 5_000;
 
 export class SocketService extends Subscriptions {
   private socket: Socket | null = null;
@@ -58,6 +54,11 @@ export class SocketService extends Subscriptions {
   private clock: ClockEstimate | null = null;
   private lastRtt: number | undefined;
   private resyncTimer: ReturnType<typeof setInterval> | null = null;
+  /** The server said it is closing: its disconnect is a cue to come back, not a farewell. */
+  private serverClosing = false;
+  private readonly reconnect = new ReconnectLoop(RECONNECT_BASE_MS, RECONNECT_MAX_MS);
+  /** Bumped on every connect and disconnect, so a resume loop of an older connection stops. */
+  private epoch = 0;
 
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
     super();
@@ -83,6 +84,8 @@ export class SocketService extends Subscriptions {
   /** Closes the connection; the server gives up our seats at once (no resume). */
   disconnect(): void {
     this.stopClockResync();
+    this.reconnect.stop();
+    this.epoch++;
     this.rooms.forgetAll();
     if (!this.socket) return;
     this.socket.removeAllListeners();
@@ -232,10 +235,21 @@ export class SocketService extends Subscriptions {
       this.notify("kicked", p);
     });
     socket.on(ServerEvents.ERROR, (p: ErrorPayload) => this.notify("error", p));
+    // A cluster node shutting down: come back (elsewhere, or to it restarted) and resume.
+    socket.on(ServerEvents.CLOSING, () => {
+      this.serverClosing = true;
+    });
     socket.on("connect", () => this.onConnected());
     socket.on("disconnect", (reason) => {
-      if (reason === "io server disconnect") this.rooms.forgetAll();
-      this.setState(socket.active ? "reconnecting" : "offline");
+      this.epoch++;
+      if (this.serverClosing) {
+        // Keep the rooms: the node holds our seats as away, for a resume on any node.
+        this.reconnect.start(socket, () => this.socket === socket);
+      } else if (reason === "io server disconnect") {
+        // Kicked out or our seat taken over elsewhere: stay away.
+        this.rooms.forgetAll();
+      }
+      this.setState(this.serverClosing || socket.active ? "reconnecting" : "offline");
     });
     socket.io.on("reconnect_attempt", () => this.setState("reconnecting"));
     socket.io.on("reconnect_failed", () => this.setState("offline"));
@@ -253,20 +267,36 @@ export class SocketService extends Subscriptions {
 
   /** (Re)connected: resume every room we were in before the drop. */
   private onConnected(): void {
+    this.epoch++;
+    this.serverClosing = false;
+    this.reconnect.stop();
     this.setState("connected");
-    for (const room of this.rooms.all()) void this.resumeRoom(room.roomCode);
+    for (const room of this.rooms.all()) void this.resumeRoom(room.roomCode, this.epoch);
   }
 
-  private async resumeRoom(roomCode: string): Promise<void> {
-    const room = this.rooms.get(roomCode);
-    if (!room) return;
-    try {
-      await this.resumeSession(roomCode, room.resumeToken, room.lastSeq);
-    } catch (err) {
-      if (!(err instanceof JamServiceError) || err.code !== "resume_failed") return;
-      this.rooms.forget(roomCode);
-      await this.joinSession(roomCode, room.name).catch(() => undefined);
+  /**
+   * Resumes one room on this connection (`epoch`). `resume_failed` means the seat is gone: join
+   * afresh. Any other failure (no answer in time, the cluster briefly unavailable) is retried a few
+   * times first. A newer connection, or leaving the room, ends the attempt.
+   */
+  private async resumeRoom(roomCode: string, epoch: number): Promise<void> {
+    const current = () => (epoch === this.epoch ? this.rooms.get(roomCode) : undefined);
+    for (let attempt = 1; ; attempt++) {
+      const room = current();
+      if (!room) return;
+      try {
+        await this.resumeSession(roomCode, room.resumeToken, room.lastSeq);
+        return;
+      } catch (err) {
+        const seatGone = err instanceof JamServiceError && err.code === "resume_failed";
+        if (seatGone || attempt >= RESUME_ATTEMPTS) break;
+      }
+      await sleep(backoffMs(attempt - 1, RESUME_RETRY_BASE_MS, RESUME_RETRY_MAX_MS));
     }
+    const room = current();
+    if (!room) return;
+    this.rooms.forget(roomCode);
+    await this.joinSession(roomCode, room.name).catch(() => undefined);
   }
 
   private deliverMissed(event: string, data: unknown): void {

@@ -42,6 +42,8 @@ export function friendlyMessage(code: ErrorCode | "timeout" | "not_connected" | 
       return "No answer from the server — try again";
     case "not_connected":
       return "Not connected to the server yet — try again";
+    case "unavailable":
+      return "The server is busy for a moment — try again";
     case "internal":
       return "Something went wrong on the server — try again";
     default:
