@@ -37,6 +37,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 pub struct AppState {
     pub sessions: SessionManager,
     pub metrics: Metrics,
+    /// Balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -49,7 +51,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let Some(url) = config.redis_url.clone() else {
-        let state = shared_state(SessionManager::new(config.limits()));
+        let state = shared_state(SessionManager::new(config.limits()), &config);
         let (layer, io) = socket_io(SocketIo::builder(), &config, &state);
         io.ns("/", handlers::on_connect.with(handlers::register));
         return serve(listener, config, state, layer, io, shutdown).await;
@@ -65,7 +67,7 @@ pub async fn run(
         &cluster.node_id,
         Some(cluster.link_secret),
     );
-    let state = shared_state(sessions);
+    let state = shared_state(sessions, &config);
     let builder = SocketIo::builder().with_adapter::<ClusterAdapter<_>>(cluster.adapter);
     let (layer, io) = socket_io(builder, &config, &state);
     io.ns("/", handlers::on_connect.with(handlers::register))
@@ -81,10 +83,11 @@ pub async fn run(
     result
 }
 
-fn shared_state(sessions: SessionManager) -> SharedState {
+fn shared_state(sessions: SessionManager, config: &Config) -> SharedState {
     Arc::new(AppState {
         sessions,
         metrics: Metrics::default(),
+        trusted_proxies: config.trusted_proxies.clone(),
     })
 }
 

@@ -31,6 +31,16 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Addresses of load balancers in front of this node (repeatable, or comma-separated in the env
+    /// var): for connections from them, the client's address (for per-IP limits) is taken from
+    /// `X-Forwarded-For` instead of the TCP peer.
+    #[arg(
+        long = "trusted-proxy",
+        env = "JAM_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Most participants in one room.
     #[arg(long, env = "JAM_MAX_PARTICIPANTS", default_value_t = 16)]
     pub max_participants: usize,
@@ -178,6 +188,7 @@ impl Config {
             recording_ttl: Duration::from_secs(3600),
             static_dir: None,
             log: None,
+            trusted_proxies: Vec::new(),
             redis_url: None,
             redis_prefix: "jam".into(),
             node_ttl: Duration::from_secs(5),

@@ -3,6 +3,7 @@
 //! and `app.rs`.
 
 mod broadcast;
+mod client_ip;
 mod clock;
 pub mod disconnect;
 pub mod dispatch;
@@ -34,11 +35,17 @@ pub async fn register<A: Adapter>(
     State(state): State<SharedState>,
 ) -> Result<(), Infallible> {
     state.metrics.connection_opened();
-    let ip = socket
-        .req_parts()
+    let parts = socket.req_parts();
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    let ip = peer.map(|peer| client_ip::client_ip(peer, forwarded, &state.trusted_proxies));
     tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), ?ip, "connection open");
     state.sessions.connections().open(&conn_id(&socket), ip);
     if state.sessions.store().is_shared() {
