@@ -4,15 +4,29 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::procstat::Procs;
+
 #[derive(Debug, Clone, Args)]
 pub struct Common {
-    /// The server under test, e.g. http://127.0.0.1:3031.
-    #[arg(long, global = true, default_value = "http://127.0.0.1:3031")]
-    pub url: String,
+    /// The server under test, e.g. http://127.0.0.1:3031. fanout and saturate take several nodes
+    /// (repeat the flag or separate with commas) and spread each room's members over them in turn.
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        default_value = "http://127.0.0.1:3031"
+    )]
+    pub url: Vec<String>,
 
-    /// The server's process id, read from /proc for CPU time and RSS.
-    #[arg(long, global = true, default_value_t = 0)]
-    pub pid: u32,
+    /// The server's process id, read from /proc for CPU time and RSS; with several nodes, give
+    /// each one's (repeated or comma-separated): their CPU time and RSS are summed.
+    #[arg(long, global = true, value_delimiter = ',', default_value = "0")]
+    pub pid: Vec<u32>,
+
+    /// Redis's process id, when the nodes share state through it: its CPU and RSS are reported
+    /// apart from the servers' (and not counted as other processes' noise).
+    #[arg(long, global = true)]
+    pub redis_pid: Option<u32>,
 
     /// Name of the server in the RESULT line (jam-server, node-reference, raw-relay …).
     #[arg(long, global = true, default_value = "server")]
@@ -21,6 +35,31 @@ pub struct Common {
     /// Rooms being set up at once.
     #[arg(long, global = true, default_value_t = 64)]
     pub setup_concurrency: usize,
+}
+
+impl Common {
+    /// The processes whose cost is measured.
+    pub fn procs(&self) -> Procs {
+        Procs {
+            servers: self.pid.clone(),
+            redis: self.redis_pid,
+        }
+    }
+
+    /// The single server of a scenario that does not spread over nodes (idle, churn).
+    pub fn single_url(&self, scenario: &str) -> anyhow::Result<&str> {
+        match self.url.as_slice() {
+            [url] => Ok(url),
+            _ => anyhow::bail!(
+                "{scenario} takes exactly one --url (fanout and saturate take several)"
+            ),
+        }
+    }
+
+    /// The first server's process id (idle reads one server's RSS and open-file limit).
+    pub fn first_pid(&self) -> u32 {
+        self.pid.first().copied().unwrap_or(0)
+    }
 }
 
 /// A duration such as `15s`, `500ms`, `2m` or a bare number of seconds.

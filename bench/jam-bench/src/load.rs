@@ -14,9 +14,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::Ws;
 use crate::clock::{instant_at, now_us};
-use crate::procstat::{rss_bytes, Snapshot, Usage};
+use crate::procstat::{Procs, Snapshot, Usage};
 use crate::proto;
-use crate::setup::Room;
+use crate::setup::{node_of, Room};
 use crate::stats::Stats;
 
 /// Sends are scheduled from `start_us` at `rate` per second; those stamped in `[from_us, to_us)`
@@ -58,6 +58,7 @@ impl Phase {
 pub struct Load {
     ctl: watch::Sender<Arc<Phase>>,
     per_room: usize,
+    nodes: usize,
     pub connections: usize,
     closed: Arc<AtomicU64>,
 }
@@ -67,40 +68,55 @@ pub struct PhaseRun {
     pub phase: Arc<Phase>,
     pub usage: Usage,
     pub expected: u64,
+    pub nodes: usize,
+    /// All nodes' RSS summed, each one's, and Redis's (when its pid was given).
     pub server_rss_bytes: u64,
+    pub server_rss_each: Vec<u64>,
+    pub redis_rss_bytes: Option<u64>,
     pub closed_connections: u64,
 }
 
 impl Load {
-    /// Splits every connection and starts its tasks, quiet until the first phase.
-    pub fn start(rooms: Vec<Room>, per_room: usize) -> Self {
+    /// Splits every connection and starts its tasks, quiet until the first phase. With several
+    /// `nodes`, receivers tell deliveries that crossed nodes (sender on another node) apart.
+    pub fn start(rooms: Vec<Room>, per_room: usize, nodes: usize) -> Self {
         let (ctl, _) = watch::channel(Phase::quiet());
         let closed = Arc::new(AtomicU64::new(0));
         let mut connections = 0;
         for room in rooms {
             let code: Arc<str> = room.code.into();
+            let members = room.first_index..room.first_index + room.conns.len();
             for (j, conn) in room.conns.into_iter().enumerate() {
                 let idx = room.first_index + j;
+                let node = node_of(idx, nodes);
+                let cross = members.clone().filter(|&m| node_of(m, nodes) != node);
+                let send = Sender {
+                    code: code.clone(),
+                    idx,
+                    cross_peers: cross.count() as u64,
+                };
                 let (sink, stream) = conn.ws.split();
                 let (pong_tx, pong_rx) = mpsc::channel(4);
-                tokio::spawn(writer(sink, code.clone(), idx, ctl.subscribe(), pong_rx));
-                tokio::spawn(reader(stream, ctl.subscribe(), pong_tx, closed.clone()));
+                tokio::spawn(writer(sink, send, ctl.subscribe(), pong_rx));
+                let me = (nodes > 1).then_some((node, nodes));
+                tokio::spawn(reader(stream, me, ctl.subscribe(), pong_tx, closed.clone()));
                 connections += 1;
             }
         }
         Self {
             ctl,
             per_room,
+            nodes,
             connections,
             closed,
         }
     }
 
     /// Runs one phase at `rate` events/s per connection: warm-up, measured window, then up to
-    /// `drain` for late deliveries. Reads the server (`pid`) at the window's edges.
+    /// `drain` for late deliveries. Reads the servers (and Redis) at the window's edges.
     pub async fn run_phase(
         &self,
-        pid: u32,
+        procs: &Procs,
         rate: f64,
         warmup: Duration,
         duration: Duration,
@@ -118,10 +134,10 @@ impl Load {
         });
         self.ctl.send_replace(phase.clone());
         sleep_until(instant_at(from_us).into()).await;
-        let a = Snapshot::take(pid);
+        let a = Snapshot::take(procs);
         sleep_until(instant_at(to_us).into()).await;
-        let b = Snapshot::take(pid);
-        let server_rss_bytes = rss_bytes(pid).unwrap_or(0);
+        let b = Snapshot::take(procs);
+        let (server_rss_bytes, server_rss_each, redis_rss_bytes) = procs.rss();
         let fanout = self.per_room.saturating_sub(1) as u64;
         let deadline = Instant::now() + drain;
         while phase.stats.delivered.load(Relaxed) < phase.stats.sent.load(Relaxed) * fanout
@@ -132,23 +148,32 @@ impl Load {
         self.ctl.send_replace(Phase::quiet());
         PhaseRun {
             expected: phase.stats.sent.load(Relaxed) * fanout,
+            nodes: self.nodes,
             usage: Usage::between(&a, &b),
             phase,
             server_rss_bytes,
+            server_rss_each,
+            redis_rss_bytes,
             closed_connections: self.closed.load(Relaxed),
         }
     }
 }
 
-async fn writer(
-    mut sink: SplitSink<Ws, Message>,
+/// Who a writer sends as: its room, its global index, and how many room members are on other nodes.
+struct Sender {
     code: Arc<str>,
     idx: usize,
+    cross_peers: u64,
+}
+
+async fn writer(
+    mut sink: SplitSink<Ws, Message>,
+    me: Sender,
     mut ctl: watch::Receiver<Arc<Phase>>,
     mut pongs: mpsc::Receiver<()>,
 ) {
     // Golden-ratio offsets spread the connections' sends evenly over each period.
-    let offset = (idx as f64 * 0.618_033_988_75).fract();
+    let offset = (me.idx as f64 * 0.618_033_988_75).fract();
     let mut phase = ctl.borrow_and_update().clone();
     let mut k = 0u64;
     loop {
@@ -173,9 +198,9 @@ async fn writer(
                 let now = now_us();
                 while let Some(t) = phase.send_time(k, offset).filter(|&t| t <= now) {
                     if phase.measured(t) {
-                        phase.stats.on_send(t, now);
+                        phase.stats.on_send(t, now, me.cross_peers);
                     }
-                    if sink.feed(Message::text(proto::broadcast(&code, t, idx))).await.is_err() {
+                    if sink.feed(Message::text(proto::broadcast(&me.code, t, me.idx))).await.is_err() {
                         return;
                     }
                     k += 1;
@@ -188,8 +213,10 @@ async fn writer(
     }
 }
 
+/// `me` is (this connection's node, nodes) when there are several nodes.
 async fn reader(
     mut stream: SplitStream<Ws>,
+    me: Option<(usize, usize)>,
     ctl: watch::Receiver<Arc<Phase>>,
     pongs: mpsc::Sender<()>,
     closed: Arc<AtomicU64>,
@@ -201,8 +228,14 @@ async fn reader(
                     let now = now_us();
                     let phase = ctl.borrow();
                     if phase.measured(t) {
-                        phase.stats.on_delivery(now.saturating_sub(t));
+                        let cross = me.is_some_and(|(node, nodes)| {
+                            proto::broadcast_sender(text.as_str())
+                                .is_some_and(|s| node_of(s as usize, nodes) != node)
+                        });
+                        phase.stats.on_delivery(now.saturating_sub(t), cross);
                     }
+                } else if text.as_str().starts_with(proto::ERROR_PREFIX) {
+                    ctl.borrow().stats.on_error(text.as_str());
                 } else if text.as_str() == proto::PING {
                     let _ = pongs.try_send(());
                 }

@@ -2,8 +2,9 @@
 //! websockets, for jam-server and the peers it is compared with (see bench/README.md).
 //!
 //! Modules: `cli` (shared flags), `clock` (shared time origin), `proto` (packets), `client`
-//! (handshake and acked requests), `setup` (rooms), `load` (open-loop phases), `stats`
-//! (histograms), `procstat` (/proc readings), `report` (output), `summary` (tables across runs), `scenarios` (the four runs).
+//! (handshake and acked requests), `setup` (rooms, spread over the server nodes), `load`
+//! (open-loop phases), `stats` (histograms), `procstat` (/proc readings of the server nodes and
+//! Redis), `report` (output), `summary` (tables across runs), `scenarios` (the four runs).
 
 mod cli;
 mod client;
@@ -71,4 +72,28 @@ fn main() -> anyhow::Result<()> {
     })?;
     // Connection tasks are still parked; dropping 100k of them one by one is slow and pointless.
     std::process::exit(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_url_and_pid_still_work_and_several_are_repeated_or_comma_separated() {
+        let one = Cli::parse_from(["jam-bench", "fanout", "--url", "http://a:1", "--pid", "7"]);
+        assert_eq!(one.common.url, ["http://a:1"]);
+        assert_eq!(one.common.pid, [7]);
+        assert_eq!(one.common.redis_pid, None);
+        let args = "fanout --url http://a:1,http://b:2 --pid 7 --pid 8 --redis-pid 9";
+        let two = Cli::parse_from(std::iter::once("jam-bench").chain(args.split(' ')));
+        assert_eq!(two.common.url, ["http://a:1", "http://b:2"]);
+        assert_eq!(two.common.pid, [7, 8]);
+        assert_eq!(two.common.redis_pid, Some(9));
+        assert!(two.common.single_url("idle").is_err());
+        let default = Cli::parse_from(["jam-bench", "churn"]);
+        assert_eq!(
+            default.common.single_url("churn").ok(),
+            Some("http://127.0.0.1:3031")
+        );
+    }
 }

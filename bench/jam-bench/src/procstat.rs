@@ -107,20 +107,43 @@ fn host_ticks() -> HostTicks {
     }
 }
 
+/// The processes under test: one or more server nodes, and Redis when the nodes share state through it.
+#[derive(Debug, Clone, Default)]
+pub struct Procs {
+    pub servers: Vec<u32>,
+    pub redis: Option<u32>,
+}
+
+impl Procs {
+    /// The servers' RSS summed (0 for one that cannot be read), each one's, and Redis's.
+    pub fn rss(&self) -> (u64, Vec<u64>, Option<u64>) {
+        let each: Vec<u64> = self
+            .servers
+            .iter()
+            .map(|&p| rss_bytes(p).unwrap_or(0))
+            .collect();
+        let redis = self.redis.map(|p| rss_bytes(p).unwrap_or(0));
+        (each.iter().sum(), each, redis)
+    }
+}
+
 /// A reading taken at the edge of a measured window.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     at: Instant,
-    server_cpu: f64,
+    servers_cpu: Vec<f64>,
+    redis_cpu: Option<f64>,
     self_cpu: f64,
     host: HostTicks,
 }
 
 impl Snapshot {
-    pub fn take(pid: u32) -> Self {
+    pub fn take(procs: &Procs) -> Self {
+        let cpu = |pid| cpu_seconds(pid).unwrap_or(f64::NAN);
         Self {
             at: Instant::now(),
-            server_cpu: cpu_seconds(pid).unwrap_or(f64::NAN),
+            servers_cpu: procs.servers.iter().map(|&p| cpu(p)).collect(),
+            redis_cpu: procs.redis.map(cpu),
             self_cpu: cpu_seconds(0).unwrap_or(f64::NAN),
             host: host_ticks(),
         }
@@ -128,12 +151,18 @@ impl Snapshot {
 }
 
 /// What happened between two snapshots.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Usage {
     pub wall_s: f64,
+    /// CPU time of all server nodes together.
     pub server_cpu_s: f64,
-    /// Server CPU time / wall time (1.0 = one full core).
+    /// Server CPU time / wall time (1.0 = one full core), all nodes together.
     pub server_cpu_util: f64,
+    /// Each node's CPU time / wall time, in `--pid` order.
+    pub server_cpu_util_each: Vec<f64>,
+    /// Redis's CPU time and its share of a core, when its pid was given.
+    pub redis_cpu_s: Option<f64>,
+    pub redis_cpu_util: Option<f64>,
     /// The generator's own CPU / wall: near 1.0 means the generator, not the server, may be the limit.
     pub gen_cpu_util: f64,
     /// Share of all host CPU time stolen by the hypervisor, in percent.
@@ -145,33 +174,44 @@ pub struct Usage {
 impl Usage {
     pub fn between(a: &Snapshot, b: &Snapshot) -> Self {
         let wall_s = b.at.duration_since(a.at).as_secs_f64().max(1e-9);
-        let server_cpu_s = b.server_cpu - a.server_cpu;
+        let each: Vec<f64> = a
+            .servers_cpu
+            .iter()
+            .zip(&b.servers_cpu)
+            .map(|(x, y)| y - x)
+            .collect();
+        let server_cpu_s: f64 = each.iter().sum();
+        let redis_cpu_s = a.redis_cpu.zip(b.redis_cpu).map(|(x, y)| y - x);
         let gen_cpu_s = b.self_cpu - a.self_cpu;
         let (ha, hb) = (a.host, b.host);
         let total = hb.total.saturating_sub(ha.total).max(1) as f64;
         let steal = hb.steal.saturating_sub(ha.steal) as f64;
         let busy = (hb.total - hb.idle - hb.steal).saturating_sub(ha.total - ha.idle - ha.steal);
         let busy_s = busy as f64 / clk_tck();
+        let measured = server_cpu_s + gen_cpu_s + redis_cpu_s.unwrap_or(0.0);
         Self {
             wall_s,
             server_cpu_s,
             server_cpu_util: server_cpu_s / wall_s,
+            server_cpu_util_each: each.iter().map(|s| s / wall_s).collect(),
+            redis_cpu_s,
+            redis_cpu_util: redis_cpu_s.map(|s| s / wall_s),
             gen_cpu_util: gen_cpu_s / wall_s,
             steal_pct: 100.0 * steal / total,
-            others_cpu_util: ((busy_s - server_cpu_s - gen_cpu_s) / wall_s).max(0.0),
+            others_cpu_util: ((busy_s - measured) / wall_s).max(0.0),
         }
     }
 }
 
-/// Waits (up to `max_wait`) until processes other than the server and this one use fewer than
-/// `cores` cores over a second; returns what they used last. On a shared host this keeps a
-/// neighbour's burst out of a measurement.
-pub async fn wait_quiet(pid: u32, cores: f64, max_wait: std::time::Duration) -> f64 {
+/// Waits (up to `max_wait`) until processes other than the ones under test and this one use
+/// fewer than `cores` cores over a second; returns what they used last. On a shared host this
+/// keeps a neighbour's burst out of a measurement.
+pub async fn wait_quiet(procs: &Procs, cores: f64, max_wait: std::time::Duration) -> f64 {
     let give_up = Instant::now() + max_wait;
     loop {
-        let a = Snapshot::take(pid);
+        let a = Snapshot::take(procs);
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-        let others = Usage::between(&a, &Snapshot::take(pid)).others_cpu_util;
+        let others = Usage::between(&a, &Snapshot::take(procs)).others_cpu_util;
         if others < cores || Instant::now() >= give_up {
             return others;
         }
@@ -189,5 +229,27 @@ mod tests {
         assert!(fd_limit(std::process::id()).unwrap() > 0);
         let host = host_ticks();
         assert!(host.total > 0 && host.steal + host.idle <= host.total);
+    }
+
+    #[test]
+    fn several_nodes_cost_the_sum_of_each() {
+        let me = std::process::id();
+        let procs = Procs {
+            servers: vec![me, me],
+            redis: Some(me),
+        };
+        let a = Snapshot::take(&procs);
+        let spin = Instant::now();
+        while spin.elapsed().as_millis() < 50 {
+            std::hint::black_box(host_ticks());
+        }
+        let u = Usage::between(&a, &Snapshot::take(&procs));
+        assert_eq!(u.server_cpu_util_each.len(), 2);
+        let sum: f64 = u.server_cpu_util_each.iter().sum();
+        assert!((u.server_cpu_util - sum).abs() < 1e-9, "{u:?}");
+        assert!(u.redis_cpu_s.is_some_and(|r| r >= 0.0), "{u:?}");
+        let (total, each, redis) = procs.rss();
+        assert_eq!(total, each[0] + each[1]);
+        assert!(redis.is_some_and(|r| r > 0));
     }
 }

@@ -16,6 +16,8 @@ pub const LEAVE: &str = "session:leave";
 pub const BROADCAST: &str = "event:broadcast";
 
 const BROADCAST_PREFIX: &str = "42[\"event:broadcast\"";
+/// The server's `error` event (a refused request, e.g. `unavailable` when a room stays busy).
+pub const ERROR_PREFIX: &str = "42[\"error\"";
 
 /// A Socket.IO event packet: `42[<name>,<payload>]`, with `<id>` after `42` when an ack is wanted.
 pub fn event(name: &str, ack_id: Option<u64>, payload: Option<&str>) -> String {
@@ -51,6 +53,14 @@ pub fn broadcast_stamp(msg: &str) -> Option<u64> {
     let rest = &msg[BROADCAST_PREFIX.len()..];
     let data = rest.find("\"data\":").map_or(rest, |i| &rest[i..]);
     let at = data.find("\"t\":")? + 4;
+    parse_number(data[at..].trim_start())
+}
+
+/// If `msg` is a relayed `event:broadcast`, the sender index in its `data.s`.
+pub fn broadcast_sender(msg: &str) -> Option<u64> {
+    let rest = msg.strip_prefix(BROADCAST_PREFIX)?;
+    let data = &rest[rest.find("\"data\":")?..];
+    let at = data.find("\"s\":")? + 4;
     parse_number(data[at..].trim_start())
 }
 
@@ -115,6 +125,8 @@ mod tests {
         let other =
             r#"42["event:broadcast",{"roomCode":"ABC234","senderId":"t","data":{"s":1,"t":99.0}}]"#;
         assert_eq!(broadcast_stamp(other), Some(99));
+        assert_eq!(broadcast_sender(jam), Some(3));
+        assert_eq!(broadcast_sender(other), Some(1));
         assert_eq!(broadcast_stamp(r#"42["session:joined",{"t":1}]"#), None);
     }
 
@@ -136,5 +148,7 @@ mod tests {
         assert_eq!(event(CREATE, Some(1), None), r#"421["session:create"]"#);
         let b = broadcast("ABC234", 42, 7);
         assert_eq!(broadcast_stamp(&b), Some(42));
+        assert_eq!(broadcast_sender(&b), Some(7));
+        assert!(r#"42["error",{"code":"unavailable"}]"#.starts_with(ERROR_PREFIX));
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::load::PhaseRun;
-use crate::stats::Latency;
+use crate::stats::{Latency, Stats};
 
 /// The numbers of one fan-out phase.
 #[derive(Debug, Clone, Serialize)]
@@ -22,22 +22,59 @@ pub struct PhaseReport {
     /// delivered / expected.
     pub delivery_ratio: f64,
     pub latency: Latency,
+    /// Per CPU-second of the server nodes (all of them together).
     pub deliveries_per_cpu_s: f64,
+    /// Per CPU-second of the server nodes and Redis together (as above without Redis).
+    pub deliveries_per_total_cpu_s: f64,
     pub server_cpu_s: f64,
     pub server_cpu_util: f64,
     pub server_rss_bytes: u64,
+    pub nodes: usize,
+    pub server_cpu_util_each: Vec<f64>,
+    pub server_rss_each: Vec<u64>,
+    pub redis_cpu_s: Option<f64>,
+    pub redis_cpu_util: Option<f64>,
+    pub redis_rss_bytes: Option<u64>,
+    /// With several nodes: the deliveries whose sender was on another node than the receiver.
+    pub cross_node: Option<CrossNode>,
     pub gen_cpu_util: f64,
     pub send_lag_p99_ms: f64,
     pub steal_pct: f64,
     pub others_cpu_util: f64,
     pub closed_connections: u64,
+    /// `error` events the server sent during the phase (warm-up included), and the first one.
+    pub server_errors: u64,
+    pub first_server_error: Option<String>,
+}
+
+/// Deliveries that had to cross from one server node to another (through Redis).
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossNode {
+    pub expected: u64,
+    pub delivered: u64,
+    pub delivery_ratio: f64,
+    pub latency: Latency,
+}
+
+impl CrossNode {
+    fn of(stats: &Stats) -> Self {
+        let expected = stats.expected_cross.load(Relaxed);
+        let delivered = stats.delivered_cross.load(Relaxed);
+        Self {
+            expected,
+            delivered,
+            delivery_ratio: ratio(delivered as f64, expected as f64),
+            latency: stats.cross_latency(),
+        }
+    }
 }
 
 impl PhaseReport {
     pub fn new(run: &PhaseRun, rate: f64, connections: usize) -> Self {
         let stats = &run.phase.stats;
         let delivered = stats.delivered.load(Relaxed);
-        let u = run.usage;
+        let u = &run.usage;
+        let total_cpu_s = u.server_cpu_s + u.redis_cpu_s.unwrap_or(0.0);
         Self {
             rate,
             connections,
@@ -48,14 +85,24 @@ impl PhaseReport {
             delivery_ratio: ratio(delivered as f64, run.expected as f64),
             latency: stats.latency(),
             deliveries_per_cpu_s: ratio(delivered as f64, u.server_cpu_s),
+            deliveries_per_total_cpu_s: ratio(delivered as f64, total_cpu_s),
             server_cpu_s: u.server_cpu_s,
             server_cpu_util: u.server_cpu_util,
             server_rss_bytes: run.server_rss_bytes,
+            nodes: run.nodes,
+            server_cpu_util_each: u.server_cpu_util_each.clone(),
+            server_rss_each: run.server_rss_each.clone(),
+            redis_cpu_s: u.redis_cpu_s,
+            redis_cpu_util: u.redis_cpu_util,
+            redis_rss_bytes: run.redis_rss_bytes,
+            cross_node: (run.nodes > 1).then(|| CrossNode::of(stats)),
             gen_cpu_util: u.gen_cpu_util,
             send_lag_p99_ms: stats.send_lag_p99_ms(),
             steal_pct: u.steal_pct,
             others_cpu_util: u.others_cpu_util,
             closed_connections: run.closed_connections,
+            server_errors: stats.errors.load(Relaxed),
+            first_server_error: stats.first_error(),
         }
     }
 
@@ -71,8 +118,37 @@ impl PhaseReport {
             100.0 * self.server_cpu_util, self.deliveries_per_cpu_s, mib(self.server_rss_bytes),
             100.0 * self.gen_cpu_util, self.send_lag_p99_ms, self.steal_pct, 100.0 * self.others_cpu_util, self.closed_connections,
         );
+        self.print_cluster(label);
+        if let Some(first) = &self.first_server_error {
+            println!(
+                "{label}:   the server sent {} error events; first: {first}",
+                self.server_errors
+            );
+        }
         if self.gen_cpu_util > 0.9 {
             println!("{label}:   warning: the generator was near 100% CPU; the server may not be the limit");
+        }
+    }
+
+    /// Each node's share, Redis's, and the deliveries that crossed nodes (only when there are any).
+    fn print_cluster(&self, label: &str) {
+        if self.nodes > 1 {
+            let each: Vec<String> = (self.server_cpu_util_each.iter().zip(&self.server_rss_each))
+                .map(|(c, r)| format!("{:.0}% CPU {:.1} MiB", 100.0 * c, mib(*r)))
+                .collect();
+            println!("{label}:   {} nodes: {}", self.nodes, each.join(", "));
+        }
+        if let (Some(cpu), Some(rss)) = (self.redis_cpu_util, self.redis_rss_bytes) {
+            println!(
+                "{label}:   Redis CPU {:.0}%, RSS {:.1} MiB; {:.0} deliveries per CPU-s of servers + Redis",
+                100.0 * cpu, mib(rss), self.deliveries_per_total_cpu_s,
+            );
+        }
+        if let Some(c) = &self.cross_node {
+            println!(
+                "{label}:   across nodes: delivered {:.4} of {}, latency p50 {:.2} ms p99 {:.2} ms",
+                c.delivery_ratio, c.expected, c.latency.p50_ms, c.latency.p99_ms,
+            );
         }
     }
 }

@@ -33,8 +33,9 @@ impl Built {
     }
 }
 
-/// Rooms with the given sizes, `concurrency` rooms being built at a time.
-pub async fn build_rooms(target: &Target, sizes: &[usize], concurrency: usize) -> Built {
+/// Rooms with the given sizes, `concurrency` rooms being built at a time. With several targets
+/// (server nodes), connection `i` goes to [`node_of`]`(i)`, so every room spans the nodes.
+pub async fn build_rooms(targets: &[Target], sizes: &[usize], concurrency: usize) -> Built {
     let failures = AtomicUsize::new(0);
     let mut starts = Vec::with_capacity(sizes.len());
     let mut next = 0;
@@ -49,7 +50,7 @@ pub async fn build_rooms(target: &Target, sizes: &[usize], concurrency: usize) -
                 if failures.load(Relaxed) >= GIVE_UP_AFTER {
                     return None;
                 }
-                let room = build_room(target, first, size).await;
+                let room = build_room(targets, first, size).await;
                 if room.is_err() {
                     failures.fetch_add(1, Relaxed);
                 }
@@ -74,10 +75,13 @@ pub async fn build_rooms(target: &Target, sizes: &[usize], concurrency: usize) -
     built
 }
 
-async fn build_room(target: &Target, first: usize, size: usize) -> anyhow::Result<Room> {
+async fn build_room(targets: &[Target], first: usize, size: usize) -> anyhow::Result<Room> {
     let mut conns = Vec::with_capacity(size);
-    for j in 0..size {
-        conns.push(Conn::open(target, source_ip(first + j, PER_SOURCE_IP)).await?);
+    for i in first..first + size {
+        let target = targets
+            .get(node_of(i, targets.len()))
+            .ok_or_else(|| anyhow::anyhow!("no server to connect to"))?;
+        conns.push(Conn::open(target, source_ip(i, PER_SOURCE_IP)).await?);
     }
     let code = match conns.first_mut() {
         Some(creator) => creator.create().await?,
@@ -91,6 +95,12 @@ async fn build_room(target: &Target, first: usize, size: usize) -> anyhow::Resul
         conns,
         first_index: first,
     })
+}
+
+/// The node that connection `i` (global index) is on: round-robin, so consecutive members of a
+/// room alternate between nodes, and with an odd room size the next room starts on the other node.
+pub fn node_of(i: usize, nodes: usize) -> usize {
+    i % nodes.max(1)
 }
 
 /// Room sizes for `n` connections in rooms of `room_size` (the last room may be smaller).
@@ -108,5 +118,16 @@ mod tests {
         assert_eq!(super::sizes(25, 10), vec![10, 10, 5]);
         assert_eq!(super::sizes(20, 10), vec![10, 10]);
         assert!(super::sizes(0, 10).is_empty());
+    }
+
+    #[test]
+    fn every_room_spans_the_nodes_and_the_nodes_get_equal_shares() {
+        let on =
+            |room: usize, nodes| (room * 5..room * 5 + 5).map(move |i| super::node_of(i, nodes));
+        assert_eq!(on(0, 2).collect::<Vec<_>>(), [0, 1, 0, 1, 0]);
+        assert_eq!(on(1, 2).collect::<Vec<_>>(), [1, 0, 1, 0, 1]);
+        let on_first: usize = (0..100).map(|r| on(r, 2).filter(|&n| n == 0).count()).sum();
+        assert_eq!(on_first, 250);
+        assert!(on(7, 1).all(|n| n == 0));
     }
 }

@@ -16,8 +16,15 @@ fn histogram() -> Histogram<u64> {
 pub struct Stats {
     pub sent: AtomicU64,
     pub delivered: AtomicU64,
+    /// Deliveries due to, and made to, members on another server node than the sender's.
+    pub expected_cross: AtomicU64,
+    pub delivered_cross: AtomicU64,
     latency: Mutex<Histogram<u64>>,
+    cross_latency: Mutex<Histogram<u64>>,
     lag: Mutex<Histogram<u64>>,
+    /// `error` events the server sent during the phase, and the first one.
+    pub errors: AtomicU64,
+    pub first_error: Mutex<Option<String>>,
 }
 
 impl Default for Stats {
@@ -25,27 +32,56 @@ impl Default for Stats {
         Self {
             sent: AtomicU64::new(0),
             delivered: AtomicU64::new(0),
+            expected_cross: AtomicU64::new(0),
+            delivered_cross: AtomicU64::new(0),
             latency: Mutex::new(histogram()),
+            cross_latency: Mutex::new(histogram()),
             lag: Mutex::new(histogram()),
+            errors: AtomicU64::new(0),
+            first_error: Mutex::new(None),
         }
     }
 }
 
 impl Stats {
-    /// A send stamped `t` went out at `now` (both µs).
-    pub fn on_send(&self, t: u64, now: u64) {
+    /// A send stamped `t` went out at `now` (both µs), due to `cross_peers` members on other nodes.
+    pub fn on_send(&self, t: u64, now: u64, cross_peers: u64) {
         self.sent.fetch_add(1, Relaxed);
+        self.expected_cross.fetch_add(cross_peers, Relaxed);
         record(&self.lag, now.saturating_sub(t));
     }
 
-    /// One delivery with the given latency (µs).
-    pub fn on_delivery(&self, latency_us: u64) {
+    /// One delivery with the given latency (µs); `cross` when it crossed from another node.
+    pub fn on_delivery(&self, latency_us: u64, cross: bool) {
         self.delivered.fetch_add(1, Relaxed);
         record(&self.latency, latency_us);
+        if cross {
+            self.delivered_cross.fetch_add(1, Relaxed);
+            record(&self.cross_latency, latency_us);
+        }
+    }
+
+    /// The server refused something with an `error` event (`packet` is its text).
+    pub fn on_error(&self, packet: &str) {
+        self.errors.fetch_add(1, Relaxed);
+        let mut first = self.first_error.lock().unwrap_or_else(|e| e.into_inner());
+        first.get_or_insert_with(|| packet.chars().take(200).collect());
+    }
+
+    pub fn first_error(&self) -> Option<String> {
+        self.first_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn latency(&self) -> Latency {
         Latency::of(&self.latency.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Latency of the deliveries that crossed nodes only.
+    pub fn cross_latency(&self) -> Latency {
+        Latency::of(&self.cross_latency.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// p99 of how late the generator sent against its schedule: high means the generator fell behind.
@@ -102,13 +138,15 @@ mod tests {
     fn percentiles_are_reported_in_milliseconds() {
         let s = Stats::default();
         for us in 1..=1000 {
-            s.on_delivery(us * 10);
+            s.on_delivery(us * 10, us > 900);
         }
-        s.on_send(100, 2100);
+        s.on_send(100, 2100, 0);
         let l = s.latency();
         assert!((l.p50_ms - 5.0).abs() < 0.1, "{l:?}");
         assert!((l.max_ms - 10.0).abs() < 0.1, "{l:?}");
         assert!((s.send_lag_p99_ms() - 2.0).abs() < 0.01);
         assert_eq!(s.delivered.load(Relaxed), 1000);
+        assert_eq!(s.delivered_cross.load(Relaxed), 100);
+        assert!(s.cross_latency().p50_ms > 9.0);
     }
 }

@@ -41,6 +41,22 @@ fn metrics(scenario: &str) -> &'static [Metric] {
             ("server CPU", "server_cpu_util", 2),
             ("RSS MiB", "server_rss_mib", 1),
         ],
+        "cluster" => &[
+            ("delivered/s", "delivered_per_s", 0),
+            ("delivery ratio", "delivery_ratio", 4),
+            ("cross-node ratio", "cross_node.delivery_ratio", 4),
+            ("p50 ms", "latency.p50_ms", 2),
+            ("p99 ms", "latency.p99_ms", 2),
+            (
+                "deliveries/CPU-s (servers + Redis)",
+                "deliveries_per_total_cpu_s",
+                0,
+            ),
+            ("deliveries/CPU-s (servers)", "deliveries_per_cpu_s", 0),
+            ("server CPU", "server_cpu_util", 2),
+            ("Redis CPU", "redis_cpu_util", 2),
+            ("RSS MiB (servers)", "server_rss_mib", 1),
+        ],
         "saturate" => &[
             ("best delivered/s", "best_delivered_per_s", 0),
             ("at rate/s", "best_rate", 1),
@@ -65,7 +81,7 @@ fn metrics(scenario: &str) -> &'static [Metric] {
     }
 }
 
-const ORDER: [&str; 4] = ["fanout", "saturate", "churn", "idle"];
+const ORDER: [&str; 5] = ["fanout", "saturate", "churn", "idle", "cluster"];
 const OURS: &str = "jam-server";
 const PEERS: [&str; 2] = ["node-reference", "raw-relay"];
 
@@ -154,31 +170,46 @@ fn scenario_table(scenario: &str, servers: &[(&str, Vec<&Value>)], out: &mut Val
         md.push('\n');
         meds.insert(server, row);
     }
-    if let Some(ours) = meds.get(OURS) {
-        let peers: Vec<&str> = PEERS
+    if scenario == "cluster" {
+        // Each setup against the first (one node in memory).
+        if let Some((base, _)) = servers.first() {
+            for (server, _) in servers.iter().skip(1) {
+                let title = format!("{server} ÷ {base}");
+                ratio_row(&mut md, &title, &meds[server], &[(base, &meds[base])]);
+            }
+        }
+    } else if let Some(ours) = meds.get(OURS) {
+        let peers: Vec<(&str, &Vec<Option<f64>>)> = PEERS
             .iter()
-            .copied()
-            .filter(|p| meds.contains_key(p))
+            .filter_map(|p| meds.get(p).map(|m| (*p, m)))
             .collect();
         if !peers.is_empty() {
-            let _ = write!(md, "| {OURS} ÷ peer | |");
-            for (i, _) in cols.iter().enumerate() {
-                let cell: Vec<String> = peers
-                    .iter()
-                    .filter_map(|p| match (ours[i], meds[p][i]) {
-                        (Some(a), Some(b)) if b != 0.0 => {
-                            Some(format!("{:.2}× {}", a / b, short(p)))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                let _ = write!(md, " {} |", cell.join(", "));
-            }
-            md.push('\n');
+            ratio_row(&mut md, &format!("{OURS} ÷ peer"), ours, &peers);
         }
     }
     md.push('\n');
     md
+}
+
+/// `| title | | a/b× peer, … |` for every column.
+fn ratio_row(
+    md: &mut String,
+    title: &str,
+    row: &[Option<f64>],
+    peers: &[(&str, &Vec<Option<f64>>)],
+) {
+    let _ = write!(md, "| {title} | |");
+    for (i, a) in row.iter().enumerate() {
+        let cell: Vec<String> = peers
+            .iter()
+            .filter_map(|(p, m)| match (a, m[i]) {
+                (Some(a), Some(b)) if b != 0.0 => Some(format!("{:.2}× {}", a / b, short(p))),
+                _ => None,
+            })
+            .collect();
+        let _ = write!(md, " {} |", cell.join(", "));
+    }
+    md.push('\n');
 }
 
 fn short(server: &str) -> &str {

@@ -42,7 +42,7 @@ struct Tally {
 }
 
 pub async fn run(common: &Common, args: &ChurnArgs) -> anyhow::Result<()> {
-    let target = Arc::new(Target::parse(&common.url)?);
+    let target = Arc::new(Target::parse(common.single_url("churn")?)?);
     let from = Instant::now() + args.warmup;
     let tally = Arc::new(Tally {
         from,
@@ -57,9 +57,10 @@ pub async fn run(common: &Common, args: &ChurnArgs) -> anyhow::Result<()> {
         .map(|_| tokio::spawn(worker(target.clone(), tally.clone())))
         .collect();
     tokio::time::sleep_until(from.into()).await;
-    let a = Snapshot::take(common.pid);
+    let procs = common.procs();
+    let a = Snapshot::take(&procs);
     tokio::time::sleep_until(tally.to.into()).await;
-    let b = Snapshot::take(common.pid);
+    let b = Snapshot::take(&procs);
     for w in workers {
         let _ = w.await;
     }

@@ -33,13 +33,18 @@ pub struct FanoutArgs {
     /// How long to wait after the window for deliveries still in flight.
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     pub drain: Duration,
+    /// Scenario name in the RESULT line (bench/run.sh's `cluster` runs are fan-out runs).
+    #[arg(long, default_value = "fanout")]
+    pub scenario_name: String,
 }
 
 /// Connects `rooms × per_room` clients in full rooms, failing if any room could not be built.
+/// With several `--url`s, each room's members are spread over the nodes in turn.
 pub async fn setup(common: &Common, rooms: usize, per_room: usize) -> anyhow::Result<Load> {
-    let target = Target::parse(&common.url)?;
+    let targets = (common.url.iter().map(|u| Target::parse(u))).collect::<Result<Vec<_>, _>>()?;
     let t0 = Instant::now();
-    let built: Built = build_rooms(&target, &vec![per_room; rooms], common.setup_concurrency).await;
+    let sizes = vec![per_room; rooms];
+    let built: Built = build_rooms(&targets, &sizes, common.setup_concurrency).await;
     if built.failed_rooms > 0 || built.skipped_rooms > 0 {
         bail!(
             "{} of {rooms} rooms failed to set up: {}",
@@ -48,18 +53,19 @@ pub async fn setup(common: &Common, rooms: usize, per_room: usize) -> anyhow::Re
         );
     }
     println!(
-        "setup: {rooms} rooms x {per_room} = {} connections joined in {:.1} s",
+        "setup: {rooms} rooms x {per_room} = {} connections joined in {:.1} s, over {} node(s)",
         built.connections(),
-        t0.elapsed().as_secs_f64()
+        t0.elapsed().as_secs_f64(),
+        targets.len(),
     );
-    Ok(Load::start(built.rooms, per_room))
+    Ok(Load::start(built.rooms, per_room, targets.len()))
 }
 
 pub async fn run(common: &Common, args: &FanoutArgs) -> anyhow::Result<()> {
     let load = setup(common, args.rooms, args.per_room).await?;
     let run = load
         .run_phase(
-            common.pid,
+            &common.procs(),
             args.rate,
             args.warmup,
             args.duration,
@@ -67,13 +73,17 @@ pub async fn run(common: &Common, args: &FanoutArgs) -> anyhow::Result<()> {
         )
         .await;
     let rep = PhaseReport::new(&run, args.rate, load.connections);
-    rep.print(&format!("fanout[{}]", common.label));
+    rep.print(&format!("{}[{}]", args.scenario_name, common.label));
     let extra = json!({
         "rooms": args.rooms,
         "per_room": args.per_room,
         "warmup_s": args.warmup.as_secs_f64(),
         "duration_s": args.duration.as_secs_f64(),
     });
-    report::emit("fanout", &common.label, super::merge(&rep, extra));
+    report::emit(
+        &args.scenario_name,
+        &common.label,
+        super::merge(&rep, extra),
+    );
     Ok(())
 }

@@ -53,20 +53,21 @@ struct IdleReport {
 }
 
 pub async fn run(common: &Common, args: &IdleArgs) -> anyhow::Result<()> {
-    let target = Target::parse(&common.url)?;
+    let target = Target::parse(common.single_url("idle")?)?;
     let label = format!("idle[{}]", common.label);
+    let (pid, procs) = (common.first_pid(), common.procs());
     let gen_fd_limit = fd_limit(std::process::id()).unwrap_or(0);
-    let server_fd_limit = fd_limit(common.pid).unwrap_or(0);
+    let server_fd_limit = fd_limit(pid).unwrap_or(0);
     if args.connections as u64 + 64 > gen_fd_limit.min(server_fd_limit) {
         println!(
             "{label}: note: open-file limits (generator {gen_fd_limit}, server {server_fd_limit}) cap the connections below {}",
             args.connections
         );
     }
-    let rss_base_bytes = rss_bytes(common.pid)?;
+    let rss_base_bytes = rss_bytes(pid)?;
     let t0 = Instant::now();
     let built = build_rooms(
-        &target,
+        std::slice::from_ref(&target),
         &sizes(args.connections, args.room_size),
         common.setup_concurrency,
     )
@@ -86,11 +87,11 @@ pub async fn run(common: &Common, args: &IdleArgs) -> anyhow::Result<()> {
         tokio::spawn(hold(conn, alive.clone(), pongs.clone()));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_after_setup_bytes = rss_bytes(common.pid)?;
-    let a = Snapshot::take(common.pid);
+    let rss_after_setup_bytes = rss_bytes(pid)?;
+    let a = Snapshot::take(&procs);
     tokio::time::sleep(args.hold).await;
-    let b = Snapshot::take(common.pid);
-    let rss_end_bytes = rss_bytes(common.pid)?;
+    let b = Snapshot::take(&procs);
+    let rss_end_bytes = rss_bytes(pid)?;
     let held = alive.load(Relaxed);
     let rep = IdleReport {
         connections: args.connections,

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::cli::{parse_duration, Common};
 use crate::load::Load;
-use crate::procstat::wait_quiet;
+use crate::procstat::{wait_quiet, Procs};
 use crate::report::{self, PhaseReport};
 
 #[derive(Debug, Clone, Args)]
@@ -50,13 +50,19 @@ pub struct SaturateArgs {
     pub quiet_wait: Duration,
 }
 
-async fn step(load: &Load, pid: u32, rate: f64, args: &SaturateArgs, label: &str) -> PhaseReport {
-    let others = wait_quiet(pid, args.quiet_cores, args.quiet_wait).await;
+async fn step(
+    load: &Load,
+    procs: &Procs,
+    rate: f64,
+    args: &SaturateArgs,
+    label: &str,
+) -> PhaseReport {
+    let others = wait_quiet(procs, args.quiet_cores, args.quiet_wait).await;
     if others >= args.quiet_cores {
         println!("{label}:   other processes still use {others:.2} cores; measuring anyway");
     }
     let run = load
-        .run_phase(pid, rate, args.warmup, args.step, args.drain)
+        .run_phase(procs, rate, args.warmup, args.step, args.drain)
         .await;
     let rep = PhaseReport::new(&run, rate, load.connections);
     rep.print(label);
@@ -77,18 +83,19 @@ fn verdict(rep: &PhaseReport, args: &SaturateArgs) -> Option<&'static str> {
 pub async fn run(common: &Common, args: &SaturateArgs) -> anyhow::Result<()> {
     let load = super::fanout::setup(common, args.rooms, args.per_room).await?;
     let label = format!("saturate[{}]", common.label);
+    let procs = common.procs();
     let mut best: Option<PhaseReport> = None;
     let mut steps = Vec::new();
     let mut stop = "max_rate";
     let mut rate = args.start_rate;
     while rate <= args.max_rate {
-        let mut rep = step(&load, common.pid, rate, args, &label).await;
+        let mut rep = step(&load, &procs, rate, args, &label).await;
         let mut failure = verdict(&rep, args);
         // One noisy step (a neighbour's burst on a shared host) should not end the search.
         for _ in 0..args.retries {
             let Some(why) = failure else { break };
             println!("{label}:   failed by {why}; trying the same rate again");
-            rep = step(&load, common.pid, rate, args, &label).await;
+            rep = step(&load, &procs, rate, args, &label).await;
             failure = verdict(&rep, args);
         }
         steps.push(rep.clone());
