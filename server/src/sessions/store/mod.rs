@@ -3,6 +3,7 @@
 //! member sees them in `seq` order; with Redis the lock is a key every node respects, and the room is
 //! read when locked and written back (with its new replay events) before anything is sent.
 
+mod local_queue;
 mod memory;
 mod record;
 pub mod redis;

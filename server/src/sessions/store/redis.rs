@@ -12,6 +12,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::super::codes::new_resume_token;
 use super::super::room::{Room, RoomConfig, Sequenced};
+use super::local_queue::{LocalQueues, QueueTurn};
 use super::record::{decode_event, encode_event, RoomRecord};
 use super::WithReplay;
 use crate::error::JamError;
@@ -34,12 +35,15 @@ pub struct RedisLock {
     key: String,
     token: String,
     released: bool,
+    /// This node's turn on the room, passed on when the lock is released.
+    turn: Option<QueueTurn>,
     /// Members as last read or saved, to keep the cluster's seat count in step.
     members: AtomicUsize,
 }
 
 impl Drop for RedisLock {
     fn drop(&mut self) {
+        let turn = self.turn.take();
         if self.released {
             return;
         }
@@ -50,6 +54,8 @@ impl Drop for RedisLock {
             if let Err(err) = released {
                 tracing::debug!(%err, "room lock not released; it expires by itself");
             }
+            // The next task of this node goes once the lock is free in Redis too.
+            drop(turn);
         });
     }
 }
@@ -57,6 +63,7 @@ impl Drop for RedisLock {
 pub struct RedisStore {
     conn: ConnectionManager,
     prefix: String,
+    queues: Arc<LocalQueues>,
 }
 
 /// Any Redis failure is the client's `unavailable`; the details go to the log.
@@ -82,6 +89,7 @@ impl RedisStore {
         Ok(RedisStore {
             conn,
             prefix: prefix.to_owned(),
+            queues: Arc::default(),
         })
     }
 
@@ -128,6 +136,12 @@ impl RedisStore {
         let [lock_key, state_key, replay_key] = self.room_keys(code);
         let token = new_resume_token()?;
         let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+        let busy = JamError::Unavailable("the room is busy; try again");
+        let turn = self
+            .queues
+            .wait_turn(code, deadline)
+            .await
+            .ok_or(busy.clone())?;
         let mut pause = Duration::from_millis(1);
         loop {
             let (status, state, events): (i64, Vec<u8>, Vec<Vec<u8>>) = ACQUIRE
@@ -152,6 +166,7 @@ impl RedisStore {
                         key: lock_key,
                         token,
                         released: false,
+                        turn: Some(turn),
                         members: AtomicUsize::new(room.members.len()),
                     };
                     return Ok(Some((room, lock)));
@@ -160,9 +175,7 @@ impl RedisStore {
                     self.forget(code).await;
                     return Ok(None);
                 }
-                _ if tokio::time::Instant::now() >= deadline => {
-                    return Err(JamError::Unavailable("the room is busy; try again"))
-                }
+                _ if tokio::time::Instant::now() >= deadline => return Err(busy),
                 _ => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_millis(8));
