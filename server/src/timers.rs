@@ -49,7 +49,7 @@ pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>) {
             match state.sessions.sweep_room(&code, &mut nodes).await {
                 Sweep::Nothing => {}
                 Sweep::Deleted => tracing::info!(room = %code, "room deleted (empty past its TTL)"),
-                Sweep::Expired(delivery) => handlers::dispatch::deliver(&io, None, delivery).await,
+                Sweep::Expired(delivery) => handlers::dispatch::deliver(&io, None, *delivery).await,
             }
         }
         state.sessions.finish_sweep(nodes).await;

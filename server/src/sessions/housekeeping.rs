@@ -16,7 +16,7 @@ pub enum Sweep {
     Nothing,
     Deleted,
     /// Members left or went away (grace over, node dead); these events must be sent.
-    Expired(Delivery),
+    Expired(Box<Delivery>),
 }
 
 /// Which nodes are alive, asked of the store once per node per sweep; and the dead nodes this
@@ -130,7 +130,7 @@ impl SessionManager {
             return Sweep::Nothing;
         }
         match self.deliver(room, events).await {
-            Ok(delivery) => Sweep::Expired(delivery),
+            Ok(delivery) => Sweep::Expired(Box::new(delivery)),
             Err(_) => {
                 nodes.incomplete = true;
                 Sweep::Nothing

@@ -1,7 +1,8 @@
 //! One queue per room on this node, in front of the room's Redis lock: tasks of this node wait
-//! their turn here (woken in order, without a sound) instead of each polling Redis. Without it, a
-//! backlog of broadcasts to one room turns into a storm of lock attempts that takes the core and
-//! never drains (measured: ~240 lock scripts per delivered event, 1–2% delivered).
+//! their turn here (woken in order) instead of each polling Redis. Without it, a backlog of
+//! broadcasts to one room turns into a storm of lock attempts that takes the core and never drains
+//! (measured: ~240 lock scripts per delivered event, 1–2% delivered). Each queue has a slot where a
+//! task can leave something for the next one (the room's lock, handed over).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -11,27 +12,59 @@ use tokio::time::Instant;
 
 /// Rooms with a task holding or waiting for their turn. The std Mutex is only held to look up or
 /// drop an entry, never across an `.await`.
-#[derive(Default)]
-pub struct LocalQueues {
-    rooms: Mutex<HashMap<String, Arc<AsyncMutex<()>>>>,
+pub struct LocalQueues<T> {
+    rooms: Mutex<HashMap<String, Arc<AsyncMutex<Option<T>>>>>,
+}
+
+impl<T> Default for LocalQueues<T> {
+    fn default() -> Self {
+        LocalQueues {
+            rooms: Mutex::default(),
+        }
+    }
 }
 
 /// This task's turn on a room; the next one goes when it is dropped.
-pub struct QueueTurn {
-    guard: Option<OwnedMutexGuard<()>>,
+pub struct QueueTurn<T> {
+    guard: Option<OwnedMutexGuard<Option<T>>>,
     code: String,
-    queues: Arc<LocalQueues>,
+    queues: Arc<LocalQueues<T>>,
 }
 
-impl LocalQueues {
+impl<T> QueueTurn<T> {
+    /// Tasks of this node waiting for the room after this one.
+    pub fn waiting(&self) -> usize {
+        // Handles: the map's, this turn's, and one per waiting task.
+        let cell = self.guard.as_ref().map(OwnedMutexGuard::mutex);
+        cell.map_or(0, |cell| Arc::strong_count(cell).saturating_sub(2))
+    }
+
+    /// What the previous turn left for this one.
+    pub fn take_left(&mut self) -> Option<T> {
+        self.guard.as_mut().and_then(|slot| slot.take())
+    }
+
+    /// Leaves `item` for the next turn (dropped with the queue if nobody comes).
+    pub fn leave(&mut self, item: T) {
+        if let Some(slot) = self.guard.as_mut() {
+            **slot = Some(item);
+        }
+    }
+}
+
+impl<T> LocalQueues<T> {
     /// Waits for the room's turn until `deadline`; None when it did not come in time.
-    pub async fn wait_turn(self: &Arc<Self>, code: &str, deadline: Instant) -> Option<QueueTurn> {
+    pub async fn wait_turn(
+        self: &Arc<Self>,
+        code: &str,
+        deadline: Instant,
+    ) -> Option<QueueTurn<T>> {
         let cell = self
             .rooms
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .entry(code.to_owned())
-            .or_default()
+            .or_insert_with(|| Arc::new(AsyncMutex::new(None)))
             .clone();
         match tokio::time::timeout_at(deadline, cell.lock_owned()).await {
             Ok(guard) => Some(QueueTurn {
@@ -66,7 +99,7 @@ impl LocalQueues {
     }
 }
 
-impl Drop for QueueTurn {
+impl<T> Drop for QueueTurn<T> {
     fn drop(&mut self) {
         drop(self.guard.take());
         self.queues.forget_if_idle(&self.code);
@@ -80,7 +113,7 @@ mod tests {
 
     #[tokio::test]
     async fn turns_come_one_at_a_time_and_idle_rooms_are_forgotten() {
-        let queues = Arc::new(LocalQueues::default());
+        let queues: Arc<LocalQueues<()>> = Arc::new(LocalQueues::default());
         let soon = || Instant::now() + Duration::from_millis(50);
         let first = queues.wait_turn("ROOM", soon()).await.unwrap();
         assert!(queues.wait_turn("ROOM", soon()).await.is_none(), "busy");
@@ -89,6 +122,25 @@ mod tests {
         drop(other);
         drop(first);
         assert!(queues.wait_turn("ROOM", soon()).await.is_some());
+        assert_eq!(queues.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_turn_can_leave_something_for_the_next_one_and_counts_who_waits() {
+        let queues: Arc<LocalQueues<u32>> = Arc::new(LocalQueues::default());
+        let later = || Instant::now() + Duration::from_secs(5);
+        let mut first = queues.wait_turn("ROOM", later()).await.unwrap();
+        assert_eq!(first.waiting(), 0);
+        let next = tokio::spawn({
+            let queues = queues.clone();
+            async move { queues.wait_turn("ROOM", later()).await.unwrap().take_left() }
+        });
+        while first.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        first.leave(7);
+        drop(first);
+        assert_eq!(next.await.unwrap(), Some(7));
         assert_eq!(queues.len(), 0);
     }
 }

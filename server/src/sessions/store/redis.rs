@@ -4,7 +4,6 @@
 //! node that lost its lock can never overwrite a room. See docs/operations.md for the keys.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,11 +11,11 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::super::codes::new_resume_token;
 use super::super::room::{Room, RoomConfig, Sequenced};
-use super::local_queue::{LocalQueues, QueueTurn};
+use super::local_queue::LocalQueues;
 use super::record::{decode_event, encode_event, RoomRecord};
 use super::WithReplay;
 use crate::error::JamError;
-use scripts::{ACQUIRE, DELETE, INSERT, RELEASE, SAVE};
+use scripts::{ACQUIRE, DELETE, INSERT, SAVE};
 
 /// A room key lives this long after its last change; the sweeper deletes empty rooms much sooner.
 const ROOM_KEY_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -29,41 +28,10 @@ const MISS_WINDOW: Duration = Duration::from_secs(60);
 
 const UNREACHABLE: JamError = JamError::Unavailable("the shared session store is unreachable");
 
-/// A held room lock; dropping it releases the lock in the background.
-pub struct RedisLock {
-    conn: ConnectionManager,
-    key: String,
-    token: String,
-    released: bool,
-    /// This node's turn on the room, passed on when the lock is released.
-    turn: Option<QueueTurn>,
-    /// Members as last read or saved, to keep the cluster's seat count in step.
-    members: AtomicUsize,
-}
-
-impl Drop for RedisLock {
-    fn drop(&mut self) {
-        let turn = self.turn.take();
-        if self.released {
-            return;
-        }
-        let (mut conn, key, token) = (self.conn.clone(), self.key.clone(), self.token.clone());
-        tokio::spawn(async move {
-            let released: Result<i64, _> =
-                RELEASE.key(key).arg(token).invoke_async(&mut conn).await;
-            if let Err(err) = released {
-                tracing::debug!(%err, "room lock not released; it expires by itself");
-            }
-            // The next task of this node goes once the lock is free in Redis too.
-            drop(turn);
-        });
-    }
-}
-
 pub struct RedisStore {
     conn: ConnectionManager,
     prefix: String,
-    queues: Arc<LocalQueues>,
+    queues: Arc<LocalQueues<Handoff>>,
 }
 
 /// Any Redis failure is the client's `unavailable`; the details go to the log.
@@ -137,11 +105,20 @@ impl RedisStore {
         let token = new_resume_token()?;
         let deadline = tokio::time::Instant::now() + LOCK_WAIT;
         let busy = JamError::Unavailable("the room is busy; try again");
-        let turn = self
+        let mut turn = self
             .queues
             .wait_turn(code, deadline)
             .await
             .ok_or(busy.clone())?;
+        if let Some(Handoff { state, lock }) = turn.take_left() {
+            // The previous task of this node kept the lock for us: the room is as it saved it.
+            let replay = match replay {
+                WithReplay::Yes => self.replay(code).await?,
+                WithReplay::No => VecDeque::new(),
+            };
+            let room = RoomRecord::decode(&state)?.into_room(config, replay);
+            return Ok(Some((room, lock.continued_by(turn))));
+        }
         let mut pause = Duration::from_millis(1);
         loop {
             let (status, state, events): (i64, Vec<u8>, Vec<Vec<u8>>) = ACQUIRE
@@ -161,14 +138,7 @@ impl RedisStore {
                         .filter_map(|bytes| decode_event(bytes).map(Arc::new))
                         .collect();
                     let room = RoomRecord::decode(&state)?.into_room(config, replay);
-                    let lock = RedisLock {
-                        conn: self.conn.clone(),
-                        key: lock_key,
-                        token,
-                        released: false,
-                        turn: Some(turn),
-                        members: AtomicUsize::new(room.members.len()),
-                    };
+                    let lock = RedisLock::new(self.conn.clone(), lock_key, token, turn, &room);
                     return Ok(Some((room, lock)));
                 }
                 -1 => {
@@ -182,6 +152,24 @@ impl RedisStore {
                 }
             }
         }
+    }
+
+    /// The room's replay buffer, oldest first.
+    async fn replay(
+        &self,
+        code: &str,
+    ) -> Result<VecDeque<Arc<crate::protocol::RoomEvent>>, JamError> {
+        let events: Vec<Vec<u8>> = redis::cmd("LRANGE")
+            .arg(self.key(&["room", code, "replay"]))
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(unreachable)?;
+        Ok(events
+            .iter()
+            .filter_map(|bytes| decode_event(bytes).map(Arc::new))
+            .collect())
     }
 
     /// A code in the room set whose room expired: drop it from the set.
@@ -198,13 +186,13 @@ impl RedisStore {
     pub async fn save(
         &self,
         room: &Room,
-        lock: &RedisLock,
+        lock: &mut RedisLock,
         events: &[Sequenced],
         due_ms: Option<f64>,
     ) -> Result<i64, JamError> {
         let [lock_key, state_key, replay_key] = self.room_keys(&room.code);
-        let before = lock.members.load(Ordering::Relaxed);
-        let seats_delta = room.members.len() as i64 - before as i64;
+        let seats_delta = room.members.len() as i64 - lock.members as i64;
+        let state = RoomRecord::of(room).encode()?;
         let mut save = SAVE.key(lock_key);
         save.key(state_key)
             .key(replay_key)
@@ -212,7 +200,7 @@ impl RedisStore {
             .key(self.key(&["due"]))
             .key(self.key(&["latency"]))
             .arg(&lock.token)
-            .arg(RoomRecord::of(room).encode()?)
+            .arg(&state)
             .arg(millis(ROOM_KEY_TTL))
             .arg(room.replay_capacity)
             .arg(seats_delta)
@@ -230,7 +218,7 @@ impl RedisStore {
             tracing::warn!(room = %room.code, "room lock expired before its change was saved");
             return Err(JamError::Unavailable("the room was busy; try again"));
         }
-        lock.members.store(room.members.len(), Ordering::Relaxed);
+        lock.saved(room.members.len(), state);
         Ok(seats)
     }
 
@@ -248,7 +236,7 @@ impl RedisStore {
             .invoke_async(&mut self.conn.clone())
             .await
             .map_err(unreachable)?;
-        lock.released = true;
+        lock.forget();
         Ok(())
     }
 
@@ -315,5 +303,9 @@ impl RedisStore {
 
 #[path = "redis_cluster.rs"]
 mod cluster;
+#[path = "redis_lock.rs"]
+mod lock;
 #[path = "redis_scripts.rs"]
 mod scripts;
+use lock::Handoff;
+pub use lock::RedisLock;
