@@ -268,3 +268,61 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
     let (due, _) = a.rooms_to_sweep().await.unwrap();
     assert_eq!(due.len(), 1, "the dead node is forgotten once dealt with");
 }
+
+#[tokio::test]
+async fn concurrent_broadcasts_from_two_nodes_get_every_seq_once_and_all_are_replayed() {
+    let Some((a, b, _)) = two_nodes().await else {
+        return;
+    };
+    let code = a.create_room(&conn("creator"), None).await.unwrap();
+    let ann = a.join(&conn("ann"), &code, "Ann").await.unwrap();
+    let (token, first_seq) = (
+        ann.session.you.resume_token.clone(),
+        ann.delivery.latest_seq(),
+    );
+    drop(ann);
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    let sends = (0..60).map(|i| {
+        let (node, who) = if i % 2 == 0 {
+            (a.clone(), "ann")
+        } else {
+            (b.clone(), "bob")
+        };
+        let code = code.clone();
+        tokio::spawn(async move {
+            let sent = node.broadcast(&conn(who), note(&code, "tick", 1)).await;
+            sent.map(|relayed| relayed.seq)
+        })
+    });
+    let mut seqs = Vec::new();
+    for send in sends.collect::<Vec<_>>() {
+        seqs.push(send.await.unwrap().unwrap());
+    }
+    seqs.sort();
+    let after_joins = first_seq + 1;
+    assert_eq!(
+        seqs,
+        ((after_joins + 1)..=(after_joins + 60)).collect::<Vec<_>>()
+    );
+    let request = ResumeRequest {
+        room_code: code.clone(),
+        resume_token: token,
+        last_seq: after_joins,
+    };
+    let resumed = b.resume(&conn("ann2"), &request).await.unwrap();
+    let missed: Vec<u64> = resumed
+        .resumed
+        .missed
+        .iter()
+        .map(|m| m.data.seq())
+        .collect();
+    assert_eq!(
+        missed.len(),
+        30,
+        "bob's 30 broadcasts (ann's own are not replayed to her)"
+    );
+    assert!(
+        missed.windows(2).all(|w| w[0] < w[1]),
+        "in seq order: {missed:?}"
+    );
+}
