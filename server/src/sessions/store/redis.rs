@@ -11,10 +11,11 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::super::codes::new_resume_token;
 use super::super::room::{Room, RoomConfig, Sequenced};
-use super::local_queue::LocalQueues;
+use super::local_queue::{LocalQueues, QueueTurn};
 use super::record::{decode_event, encode_event, RoomRecord};
 use super::WithReplay;
 use crate::error::JamError;
+use crate::protocol::RoomEvent;
 use scripts::{ACQUIRE, DELETE, INSERT, SAVE};
 
 /// A room key lives this long after its last change; the sweeper deletes empty rooms much sooner.
@@ -27,6 +28,14 @@ const LOCK_WAIT: Duration = Duration::from_secs(5);
 const MISS_WINDOW: Duration = Duration::from_secs(60);
 
 const UNREACHABLE: JamError = JamError::Unavailable("the shared session store is unreachable");
+const BUSY: JamError = JamError::Unavailable("the room is busy; try again");
+
+fn decode_replay(events: &[Vec<u8>]) -> VecDeque<Arc<RoomEvent>> {
+    events
+        .iter()
+        .filter_map(|bytes| decode_event(bytes).map(Arc::new))
+        .collect()
+}
 
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -95,30 +104,41 @@ impl RedisStore {
         Ok(inserted == 1)
     }
 
+    /// Locks the room for this task: waits for this node's turn on it, then takes the lock the
+    /// previous task handed over, or acquires it in Redis.
     pub async fn lock(
         &self,
         code: &str,
         replay: WithReplay,
         config: &RoomConfig,
     ) -> Result<Option<(Room, RedisLock)>, JamError> {
+        let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+        let Some(mut turn) = self.queues.wait_turn(code, deadline).await else {
+            return Err(BUSY);
+        };
+        let Some(Handoff { state, lock }) = turn.take_left() else {
+            return self.acquire(code, replay, config, turn, deadline).await;
+        };
+        // The previous task of this node kept the lock for us: the room is as it saved it.
+        let replay = match replay {
+            WithReplay::Yes => self.replay(code).await?,
+            WithReplay::No => VecDeque::new(),
+        };
+        let room = RoomRecord::decode(&state)?.into_room(config, replay);
+        Ok(Some((room, lock.continued_by(turn))))
+    }
+
+    /// Takes the room's lock in Redis and reads the room, retrying while another node holds it.
+    async fn acquire(
+        &self,
+        code: &str,
+        replay: WithReplay,
+        config: &RoomConfig,
+        turn: QueueTurn<Handoff>,
+        deadline: tokio::time::Instant,
+    ) -> Result<Option<(Room, RedisLock)>, JamError> {
         let [lock_key, state_key, replay_key] = self.room_keys(code);
         let token = new_resume_token()?;
-        let deadline = tokio::time::Instant::now() + LOCK_WAIT;
-        let busy = JamError::Unavailable("the room is busy; try again");
-        let mut turn = self
-            .queues
-            .wait_turn(code, deadline)
-            .await
-            .ok_or(busy.clone())?;
-        if let Some(Handoff { state, lock }) = turn.take_left() {
-            // The previous task of this node kept the lock for us: the room is as it saved it.
-            let replay = match replay {
-                WithReplay::Yes => self.replay(code).await?,
-                WithReplay::No => VecDeque::new(),
-            };
-            let room = RoomRecord::decode(&state)?.into_room(config, replay);
-            return Ok(Some((room, lock.continued_by(turn))));
-        }
         let mut pause = Duration::from_millis(1);
         loop {
             let (status, state, events): (i64, Vec<u8>, Vec<Vec<u8>>) = ACQUIRE
@@ -133,11 +153,8 @@ impl RedisStore {
                 .map_err(unreachable)?;
             match status {
                 1 => {
-                    let replay: VecDeque<_> = events
-                        .iter()
-                        .filter_map(|bytes| decode_event(bytes).map(Arc::new))
-                        .collect();
-                    let room = RoomRecord::decode(&state)?.into_room(config, replay);
+                    let room =
+                        RoomRecord::decode(&state)?.into_room(config, decode_replay(&events));
                     let lock = RedisLock::new(self.conn.clone(), lock_key, token, turn, &room);
                     return Ok(Some((room, lock)));
                 }
@@ -145,7 +162,7 @@ impl RedisStore {
                     self.forget(code).await;
                     return Ok(None);
                 }
-                _ if tokio::time::Instant::now() >= deadline => return Err(busy),
+                _ if tokio::time::Instant::now() >= deadline => return Err(BUSY),
                 _ => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_millis(8));
@@ -155,10 +172,7 @@ impl RedisStore {
     }
 
     /// The room's replay buffer, oldest first.
-    async fn replay(
-        &self,
-        code: &str,
-    ) -> Result<VecDeque<Arc<crate::protocol::RoomEvent>>, JamError> {
+    async fn replay(&self, code: &str) -> Result<VecDeque<Arc<RoomEvent>>, JamError> {
         let events: Vec<Vec<u8>> = redis::cmd("LRANGE")
             .arg(self.key(&["room", code, "replay"]))
             .arg(0)
@@ -166,10 +180,7 @@ impl RedisStore {
             .query_async(&mut self.conn.clone())
             .await
             .map_err(unreachable)?;
-        Ok(events
-            .iter()
-            .filter_map(|bytes| decode_event(bytes).map(Arc::new))
-            .collect())
+        Ok(decode_replay(&events))
     }
 
     /// A code in the room set whose room expired: drop it from the set.
@@ -240,52 +251,6 @@ impl RedisStore {
         Ok(())
     }
 
-    pub async fn codes(&self) -> Result<Vec<String>, JamError> {
-        self.members_of("rooms").await
-    }
-
-    /// Rooms whose members' round trips changed since their last report.
-    pub async fn latency_codes(&self) -> Result<Vec<String>, JamError> {
-        self.members_of("latency").await
-    }
-
-    async fn members_of(&self, set: &str) -> Result<Vec<String>, JamError> {
-        redis::cmd("SMEMBERS")
-            .arg(self.key(&[set]))
-            .query_async(&mut self.conn.clone())
-            .await
-            .map_err(unreachable)
-    }
-
-    /// Rooms whose next deadline (a grace or the empty-room TTL) has come by `now_ms`.
-    pub async fn due_codes(&self, now_ms: f64) -> Result<Vec<String>, JamError> {
-        redis::cmd("ZRANGEBYSCORE")
-            .arg(self.key(&["due"]))
-            .arg("-inf")
-            .arg(now_ms)
-            .query_async(&mut self.conn.clone())
-            .await
-            .map_err(unreachable)
-    }
-
-    pub async fn room_count(&self) -> Result<usize, JamError> {
-        redis::cmd("SCARD")
-            .arg(self.key(&["rooms"]))
-            .query_async(&mut self.conn.clone())
-            .await
-            .map_err(unreachable)
-    }
-
-    /// Seats held in every room of the cluster (present or away).
-    pub async fn seat_count(&self) -> Result<i64, JamError> {
-        let seats: Option<i64> = redis::cmd("GET")
-            .arg(self.key(&["seats"]))
-            .query_async(&mut self.conn.clone())
-            .await
-            .map_err(unreachable)?;
-        Ok(seats.unwrap_or(0))
-    }
-
     /// True when Redis answers.
     pub async fn ping(&self) -> bool {
         let pong: Result<String, _> = redis::cmd("PING").query_async(&mut self.conn.clone()).await;
@@ -303,6 +268,8 @@ impl RedisStore {
 
 #[path = "redis_cluster.rs"]
 mod cluster;
+#[path = "redis_lists.rs"]
+mod lists;
 #[path = "redis_lock.rs"]
 mod lock;
 #[path = "redis_scripts.rs"]
