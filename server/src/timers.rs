@@ -67,7 +67,10 @@ pub async fn report_latency<A: Adapter>(state: SharedState, io: SocketIo<A>) {
         }
         for report in state.sessions.latency_reports().await {
             let room = report.room_code.clone();
-            if let Err(err) = io.to(room).emit(server::LATENCY, &report).await {
+            let Some(root) = handlers::dispatch::root(&io) else {
+                return;
+            };
+            if let Err(err) = root.to(room).emit(server::LATENCY, &report).await {
                 tracing::debug!(%err, "latency report not fully delivered");
             }
         }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Sid;
 use socketioxide::SocketIo;
 
@@ -23,15 +24,22 @@ pub async fn deliver<A: Adapter>(
     let code = delivery.room_code.as_str();
     for sequenced in &delivery.events {
         let event = &*sequenced.event;
-        let sent = match actor.filter(|_| sequenced.to_others) {
-            Some(socket) => socket.to(code.to_owned()).emit(event.name(), event).await,
-            None => io.to(code.to_owned()).emit(event.name(), event).await,
+        let sent = match (actor.filter(|_| sequenced.to_others), root(io)) {
+            (Some(socket), _) => socket.to(code.to_owned()).emit(event.name(), event).await,
+            (None, Some(root)) => root.to(code.to_owned()).emit(event.name(), event).await,
+            (None, None) => Ok(()),
         };
         if let Err(err) = sent {
             tracing::debug!(%err, room = code, "room event not fully delivered");
         }
     }
     drop(delivery);
+}
+
+/// The root namespace, or None once the server is closing (socketioxide's `io.to` would panic then,
+/// and handlers of connections that were closing can still be running).
+pub fn root<A: Adapter>(io: &SocketIo<A>) -> Option<BroadcastOperators<A>> {
+    io.of("/")
 }
 
 /// The socket behind a connection id, if it is connected to this node.
@@ -49,9 +57,9 @@ pub async fn kicked<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) {
         if let Err(err) = socket.emit(server::KICKED, &notice) {
             tracing::debug!(%err, "kick notice not sent");
         }
-    } else if let Ok(sid) = Sid::from_str(conn) {
-        let _ = io.to(sid).leave(room_code.to_owned()).await;
-        let _ = io.to(sid).emit(server::KICKED, &notice).await;
+    } else if let (Ok(sid), Some(root)) = (Sid::from_str(conn), root(io)) {
+        let _ = root.clone().to(sid).leave(room_code.to_owned()).await;
+        let _ = root.to(sid).emit(server::KICKED, &notice).await;
     }
 }
 
@@ -65,8 +73,8 @@ pub async fn taken_over<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &st
     if let Some(socket) = socket_of(io, conn) {
         socket.leave(room_code.to_owned());
         let _ = socket.disconnect();
-    } else if let Ok(sid) = Sid::from_str(conn) {
-        let _ = io.to(sid).leave(room_code.to_owned()).await;
-        let _ = io.to(sid).disconnect().await;
+    } else if let (Ok(sid), Some(root)) = (Sid::from_str(conn), root(io)) {
+        let _ = root.clone().to(sid).leave(room_code.to_owned()).await;
+        let _ = root.to(sid).disconnect().await;
     }
 }
