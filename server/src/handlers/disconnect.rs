@@ -31,7 +31,10 @@ pub async fn handle<A: Adapter>(
 /// now, while the node can still tell the rooms, so they resume on another node. The disconnect
 /// handlers that follow find nothing left to do (and may not run at all before the process ends).
 pub async fn hold_seats_for_restart<A: Adapter>(io: &SocketIo<A>, state: &SharedState) {
-    for socket in io.sockets() {
+    let sockets = dispatch::root(io)
+        .map(|root| root.sockets())
+        .unwrap_or_default();
+    for socket in sockets {
         let conn = conn_id(&socket);
         for code in state.sessions.close_connection(&conn) {
             if let Some(delivery) = state.sessions.depart(&conn, &code, Departure::Abrupt).await {

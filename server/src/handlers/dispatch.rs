@@ -44,7 +44,7 @@ pub fn root<A: Adapter>(io: &SocketIo<A>) -> Option<BroadcastOperators<A>> {
 
 /// The socket behind a connection id, if it is connected to this node.
 pub fn socket_of<A: Adapter>(io: &SocketIo<A>, conn: &str) -> Option<SocketRef<A>> {
-    io.get_socket(Sid::from_str(conn).ok()?)
+    root(io)?.get_socket(Sid::from_str(conn).ok()?)
 }
 
 /// A kicked participant: it stops receiving the room's events and is told why.
@@ -76,5 +76,27 @@ pub async fn taken_over<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &st
     } else if let (Ok(sid), Some(root)) = (Sid::from_str(conn), root(io)) {
         let _ = root.clone().to(sid).leave(room_code.to_owned()).await;
         let _ = root.to(sid).disconnect().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sessions::SessionManager;
+    use std::sync::Arc;
+
+    /// A disconnect handler can still be sending when shutdown has closed the namespace.
+    #[tokio::test]
+    async fn sending_after_the_server_closed_does_not_panic() {
+        let (_layer, io) = SocketIo::new_layer();
+        io.ns("/", || async {});
+        io.close().await;
+        let sessions = SessionManager::new(crate::Config::defaults().limits());
+        let creator: crate::sessions::ConnId = Arc::from("creator");
+        let code = sessions.create_room(&creator, None).await.unwrap();
+        let joined = sessions.join(&creator, &code, "Ann").await.unwrap();
+        deliver(&io, None, joined.delivery).await;
+        kicked(&io, "AAAAAAAAAAAAAAAA", &code).await;
+        taken_over(&io, "AAAAAAAAAAAAAAAA", &code).await;
     }
 }
