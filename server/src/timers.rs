@@ -39,6 +39,7 @@ pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>) {
     loop {
         interval.tick().await;
         state.sessions.prune_counters();
+        state.sessions.refresh_counts().await;
         if !runs_timers(&state, "sweeper", period).await {
             continue;
         }

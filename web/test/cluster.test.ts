@@ -134,6 +134,26 @@ describe("a room spanning nodes", () => {
       error: { code: "room_full" },
     });
   }, 90_000);
+
+  it("every node's /metrics counts the cluster's rooms and seats, not only its own", async () => {
+    const cluster = await Cluster.start({ nodes: 2 });
+    const [a, b] = cluster.nodes;
+    const roomCode = await createRoom(a);
+    await watch(a, roomCode, "Ana");
+    await watch(b, roomCode, "Ben");
+    await watch(b, roomCode, "Cai");
+    const gauge = async (url: string, name: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/^(\S+) (\d+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2]);
+    };
+    await eventually(async () => {
+      for (const node of [a, b]) {
+        if ((await gauge(node.url, "jam_participants")) !== 3) return false;
+        if ((await gauge(node.url, "jam_rooms")) !== 1) return false;
+      }
+      return true;
+    }, SLACK_MS);
+  });
 });
 
 describe("a node dies (kill -9)", () => {

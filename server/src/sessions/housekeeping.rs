@@ -35,9 +35,6 @@ impl SessionManager {
         let SessionStore::Redis(store) = &self.store else {
             return Ok((self.store.codes().await?, NodeLiveness::default()));
         };
-        self.shared_room_count
-            .store(store.room_count().await?, Ordering::Relaxed);
-        self.note_shared_seats(store.seat_count().await?);
         let dead = store.dead_nodes().await?;
         let mut nodes = NodeLiveness::default();
         let codes = if dead.is_empty() {
@@ -52,6 +49,16 @@ impl SessionManager {
             store.codes().await?
         };
         Ok((codes, nodes))
+    }
+
+    /// Reads the cluster's room and seat counts for this node's gauges (a no-op in memory).
+    pub async fn refresh_counts(&self) {
+        if let SessionStore::Redis(store) = &self.store {
+            if let (Ok(rooms), Ok(seats)) = (store.room_count().await, store.seat_count().await) {
+                self.shared_room_count.store(rooms, Ordering::Relaxed);
+                self.note_shared_seats(seats);
+            }
+        }
     }
 
     /// After visiting every room: dead nodes whose members were all marked away are forgotten.
