@@ -129,7 +129,7 @@ async fn serve<A: Adapter>(
     }
     let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
-    let sweeper = tokio::spawn(timers::sweep(state.clone(), io.clone()));
+    let sweeper = tokio::spawn(timers::sweep(state.clone(), io.clone(), config.node_ttl));
     let latency = tokio::spawn(timers::report_latency(state.clone(), io.clone()));
     // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.
     let listener = listener.tap_io(|tcp| {

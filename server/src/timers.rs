@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use socketioxide::adapter::Adapter;
 use socketioxide::SocketIo;
 
@@ -30,20 +32,30 @@ async fn runs_timers(state: &SharedState, name: &str, period: Duration) -> bool 
 
 /// Ends expired resume graces and deletes rooms that stayed empty past the TTL, a few times per
 /// grace period or TTL, whichever is shorter.
-pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>) {
+///
+/// A node whose heartbeat is missing counts as dead only once this node has reached Redis without a
+/// failure for a whole `node_ttl`: right after an outage, the other nodes have not yet had the chance
+/// to renew their heartbeats, and their members are still connected.
+pub async fn sweep<A: Adapter>(state: SharedState, io: SocketIo<A>, node_ttl: Duration) {
     let limits = state.sessions.limits();
     let shortest = limits.empty_room_ttl.min(limits.resume_grace);
     let period = (shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reachable_since = Instant::now();
     loop {
         interval.tick().await;
         state.sessions.prune_counters();
-        state.sessions.refresh_counts().await;
+        if !state.sessions.refresh_counts().await {
+            reachable_since = Instant::now();
+            continue;
+        }
         if !runs_timers(&state, "sweeper", period).await {
             continue;
         }
-        let Ok((codes, mut nodes)) = state.sessions.rooms_to_sweep().await else {
+        let judge_nodes = reachable_since.elapsed() >= node_ttl;
+        let Ok((codes, mut nodes)) = state.sessions.rooms_to_sweep(judge_nodes).await else {
+            reachable_since = Instant::now();
             continue;
         };
         for code in codes {

@@ -21,22 +21,44 @@ pub enum Sweep {
 
 /// Which nodes are alive, asked of the store once per node per sweep; and the dead nodes this
 /// sweep deals with, forgotten once every room was visited.
-#[derive(Default)]
 pub struct NodeLiveness {
     known: HashMap<String, bool>,
     dead: Vec<String>,
     incomplete: bool,
+    /// Whether silent nodes may be judged dead in this sweep (see `rooms_to_sweep`).
+    judge: bool,
+}
+
+impl Default for NodeLiveness {
+    fn default() -> Self {
+        NodeLiveness {
+            known: HashMap::new(),
+            dead: Vec::new(),
+            incomplete: false,
+            judge: true,
+        }
+    }
 }
 
 impl SessionManager {
     /// The rooms a sweep must visit: in memory all of them; on a cluster those whose deadline came
-    /// (graces, empty-room TTL), or all of them when a node has died since the last sweep.
-    pub async fn rooms_to_sweep(&self) -> Result<(Vec<String>, NodeLiveness), JamError> {
+    /// (graces, empty-room TTL), or all of them when a node has died since the last sweep (judged
+    /// only when `judge_nodes`; meanwhile a node that seems silent is left alone).
+    pub async fn rooms_to_sweep(
+        &self,
+        judge_nodes: bool,
+    ) -> Result<(Vec<String>, NodeLiveness), JamError> {
         let SessionStore::Redis(store) = &self.store else {
             return Ok((self.store.codes().await?, NodeLiveness::default()));
         };
-        let dead = store.dead_nodes().await?;
-        let mut nodes = NodeLiveness::default();
+        let dead = match judge_nodes {
+            true => store.dead_nodes().await?,
+            false => Vec::new(),
+        };
+        let mut nodes = NodeLiveness {
+            judge: judge_nodes,
+            ..NodeLiveness::default()
+        };
         let codes = if dead.is_empty() {
             store.due_codes(self.now_ms()).await?
         } else {
@@ -51,14 +73,18 @@ impl SessionManager {
         Ok((codes, nodes))
     }
 
-    /// Reads the cluster's room and seat counts for this node's gauges (a no-op in memory).
-    pub async fn refresh_counts(&self) {
-        if let SessionStore::Redis(store) = &self.store {
-            if let (Ok(rooms), Ok(seats)) = (store.room_count().await, store.seat_count().await) {
-                self.shared_room_count.store(rooms, Ordering::Relaxed);
-                self.note_shared_seats(seats);
-            }
-        }
+    /// Reads the cluster's room and seat counts for this node's gauges (a no-op in memory); false
+    /// when the store could not be reached.
+    pub async fn refresh_counts(&self) -> bool {
+        let SessionStore::Redis(store) = &self.store else {
+            return true;
+        };
+        let (Ok(rooms), Ok(seats)) = (store.room_count().await, store.seat_count().await) else {
+            return false;
+        };
+        self.shared_room_count.store(rooms, Ordering::Relaxed);
+        self.note_shared_seats(seats);
+        true
     }
 
     /// After visiting every room: dead nodes whose members were all marked away are forgotten.
@@ -115,7 +141,7 @@ impl SessionManager {
             return Sweep::Deleted;
         }
         let mut events = Vec::new();
-        if let SessionStore::Redis(store) = &self.store {
+        if let (SessionStore::Redis(store), true) = (&self.store, nodes.judge) {
             for member in &room.members {
                 let node = member.node.to_string();
                 if member.conn.is_some() && !nodes.known.contains_key(&node) {

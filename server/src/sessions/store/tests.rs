@@ -248,10 +248,10 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
             .await
             .unwrap(),
     );
-    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    let (due, _) = a.rooms_to_sweep(true).await.unwrap();
     assert!(due.is_empty(), "nothing is due yet: {due:?}");
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    let (due, _) = a.rooms_to_sweep(true).await.unwrap();
     assert_eq!(due, std::slice::from_ref(&code), "bob's grace is over");
 
     store
@@ -259,13 +259,13 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let (mut all, nodes) = a.rooms_to_sweep().await.unwrap();
+    let (mut all, nodes) = a.rooms_to_sweep(true).await.unwrap();
     all.sort();
     let mut expected = vec![quiet, code];
     expected.sort();
     assert_eq!(all, expected, "a dead node: every room is visited");
     a.finish_sweep(nodes).await;
-    let (due, _) = a.rooms_to_sweep().await.unwrap();
+    let (due, _) = a.rooms_to_sweep(true).await.unwrap();
     assert_eq!(due.len(), 1, "the dead node is forgotten once dealt with");
 }
 
@@ -325,4 +325,48 @@ async fn concurrent_broadcasts_from_two_nodes_get_every_seq_once_and_all_are_rep
         missed.windows(2).all(|w| w[0] < w[1]),
         "in seq order: {missed:?}"
     );
+}
+
+#[tokio::test]
+async fn right_after_an_outage_a_silent_node_is_not_judged_dead_until_told_to() {
+    let Some((a, b, store)) = two_nodes().await else {
+        return;
+    };
+    store
+        .heartbeat("node-b", Duration::from_secs(30))
+        .await
+        .unwrap();
+    let code = b.create_room(&conn("creator"), None).await.unwrap();
+    drop(a.join(&conn("ann"), &code, "Ann").await.unwrap());
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    store
+        .heartbeat("node-a", Duration::from_millis(50))
+        .await
+        .unwrap();
+    drop(
+        b.depart(&conn("bob"), &code, Departure::Abrupt)
+            .await
+            .unwrap(),
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    let (due, mut nodes) = b.rooms_to_sweep(false).await.unwrap();
+    assert_eq!(due, std::slice::from_ref(&code), "only bob's grace is due");
+    let Sweep::Expired(left) = b.sweep_room(&code, &mut nodes).await else {
+        panic!("bob's grace is over");
+    };
+    let names: Vec<_> = left.events.iter().map(|e| e.event.name()).collect();
+    assert_eq!(
+        names,
+        ["session:user-left"],
+        "ann (on the silent node) is left alone"
+    );
+    drop(left);
+
+    let (all, mut nodes) = b.rooms_to_sweep(true).await.unwrap();
+    assert_eq!(all, std::slice::from_ref(&code));
+    let Sweep::Expired(away) = b.sweep_room(&code, &mut nodes).await else {
+        panic!("now node-a is judged dead");
+    };
+    assert!(matches!(&*away.events[0].event, RoomEvent::UserAway(_)));
 }
