@@ -15,7 +15,7 @@ import type {
   UserLeft,
 } from "../src/types/protocol";
 import { Cluster, SLACK_MS, clustersForThisFile, sleep } from "./cluster";
-import { collect, connectRaw, eventually, onRaw } from "./harness";
+import { collect, connectRaw, eventually, next, onRaw } from "./harness";
 import {
   type Watcher,
   about,
@@ -153,6 +153,39 @@ describe("a room spanning nodes", () => {
       }
       return true;
     }, SLACK_MS);
+  });
+});
+
+describe("acting on a connection of another node", () => {
+  it("a host kicks a member connected to the other node; a seat resumed on one node closes the old connection on the other", async () => {
+    const cluster = await Cluster.start({ nodes: 2 });
+    const [a, b] = cluster.nodes;
+    const roomCode = await createRoom(a);
+    const host = await watch(a, roomCode, "Host");
+    const bob = await watch(b, roomCode, "Bob");
+    const cai = await watch(a, roomCode, "Cai");
+
+    const kicked = next<{ roomCode: string }>(onRaw(bob.socket, "session:kicked"));
+    const ack = await host.socket.emitWithAck("session:kick", { roomCode, userId: bob.id });
+    expect(ack).not.toHaveProperty("error");
+    expect(await kicked).toEqual({ roomCode });
+    const bobAfter = collect<BroadcastEvent>(onRaw(bob.socket, "event:broadcast"));
+    const caiGot = next<BroadcastEvent>(onRaw(cai.socket, "event:broadcast"));
+    await host.socket.emitWithAck("event:broadcast", { roomCode, eventName: "after-kick", data: 1 });
+    await caiGot;
+    await sleep(300);
+    expect(bobAfter, "a kicked member hears nothing more of the room").toEqual([]);
+
+    // Cai's seat (on A) is resumed by a new connection on B: A closes Cai's old connection.
+    const closed = new Promise<string>((resolve) => cai.socket.once("disconnect", resolve));
+    const { socket: again } = await listen(b);
+    const resumed: SessionResumed = await again.emitWithAck("session:resume", {
+      roomCode,
+      resumeToken: cai.token,
+      lastSeq: lastSeq(cai),
+    });
+    expect(resumed.you.id).toBe(cai.id);
+    expect(await closed).toBe("io server disconnect");
   });
 });
 
