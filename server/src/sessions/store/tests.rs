@@ -51,6 +51,23 @@ fn conn(name: &str) -> ConnId {
     Arc::from(name)
 }
 
+/// Says `node` is alive for `ttl`.
+async fn alive(store: &RedisStore, node: &str, ttl: Duration) {
+    store.heartbeat(node, ttl).await.unwrap();
+}
+
+/// A room created through `creator`, with Ann joined through node `a` and Bob through node `b`.
+async fn ann_on_a_and_bob_on_b(
+    creator: &SessionManager,
+    a: &SessionManager,
+    b: &SessionManager,
+) -> String {
+    let code = creator.create_room(&conn("creator"), None).await.unwrap();
+    drop(a.join(&conn("ann"), &code, "Ann").await.unwrap());
+    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    code
+}
+
 #[tokio::test]
 async fn forty_joiners_on_two_nodes_get_exactly_sixteen_seats_with_distinct_seqs() {
     let Some((a, b, _)) = two_nodes().await else {
@@ -87,10 +104,7 @@ async fn a_dead_nodes_member_goes_away_once_then_resumes_elsewhere_with_what_it_
     let Some((a, b, store)) = two_nodes().await else {
         return;
     };
-    store
-        .heartbeat("node-b", Duration::from_secs(30))
-        .await
-        .unwrap();
+    alive(&store, "node-b", Duration::from_secs(30)).await;
     let code = b.create_room(&conn("creator"), None).await.unwrap();
     let ann = a.join(&conn("ann"), &code, "Ann").await.unwrap();
     let token = ann.session.you.resume_token.clone();
@@ -142,17 +156,9 @@ async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
     let Some((a, b, store)) = two_nodes().await else {
         return;
     };
-    store
-        .heartbeat("node-a", Duration::from_secs(30))
-        .await
-        .unwrap();
-    store
-        .heartbeat("node-b", Duration::from_secs(30))
-        .await
-        .unwrap();
-    let code = a.create_room(&conn("creator"), None).await.unwrap();
-    drop(a.join(&conn("ann"), &code, "Ann").await.unwrap());
-    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
+    alive(&store, "node-a", Duration::from_secs(30)).await;
+    alive(&store, "node-b", Duration::from_secs(30)).await;
+    let code = ann_on_a_and_bob_on_b(&a, &a, &b).await;
     drop(
         a.depart(&conn("ann"), &code, Departure::Abrupt)
             .await
@@ -234,10 +240,7 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
         return;
     };
     for node in ["node-a", "node-b"] {
-        store
-            .heartbeat(node, Duration::from_secs(30))
-            .await
-            .unwrap();
+        alive(&store, node, Duration::from_secs(30)).await;
     }
     let quiet = a.create_room(&conn("creator"), None).await.unwrap();
     drop(a.join(&conn("ann"), &quiet, "Ann").await.unwrap());
@@ -254,10 +257,7 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
     let (due, _) = a.rooms_to_sweep(true).await.unwrap();
     assert_eq!(due, std::slice::from_ref(&code), "bob's grace is over");
 
-    store
-        .heartbeat("node-c", Duration::from_millis(50))
-        .await
-        .unwrap();
+    alive(&store, "node-c", Duration::from_millis(50)).await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     let (mut all, nodes) = a.rooms_to_sweep(true).await.unwrap();
     all.sort();
@@ -332,17 +332,9 @@ async fn right_after_an_outage_a_silent_node_is_not_judged_dead_until_told_to() 
     let Some((a, b, store)) = two_nodes().await else {
         return;
     };
-    store
-        .heartbeat("node-b", Duration::from_secs(30))
-        .await
-        .unwrap();
-    let code = b.create_room(&conn("creator"), None).await.unwrap();
-    drop(a.join(&conn("ann"), &code, "Ann").await.unwrap());
-    drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
-    store
-        .heartbeat("node-a", Duration::from_millis(50))
-        .await
-        .unwrap();
+    alive(&store, "node-b", Duration::from_secs(30)).await;
+    let code = ann_on_a_and_bob_on_b(&b, &a, &b).await;
+    alive(&store, "node-a", Duration::from_millis(50)).await;
     drop(
         b.depart(&conn("bob"), &code, Departure::Abrupt)
             .await
