@@ -32,6 +32,13 @@ async fn create(sessions: &SessionManager) -> String {
     sessions.create_room(&conn("creator"), None).await.unwrap()
 }
 
+/// One sweep of the room, as the timer runs it on a single node.
+async fn sweep(sessions: &SessionManager, code: &str) -> Sweep {
+    sessions
+        .sweep_room(code, &mut NodeLiveness::default())
+        .await
+}
+
 async fn join(sessions: &SessionManager, who: &str, code: &str) -> Result<Joined, JamError> {
     sessions.join(&conn(who), code, who).await
 }
@@ -254,19 +261,9 @@ async fn an_empty_room_is_deleted_after_the_ttl_and_not_before() {
     let sessions = SessionManager::new(limits());
     let code = create(&sessions).await;
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Nothing
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Nothing));
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Deleted
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Deleted));
     assert_eq!(sessions.room_count(), 0);
     let err = join(&sessions, "a", &code).await.err().unwrap();
     assert_eq!(err.code(), ErrorCode::RoomNotFound);
@@ -279,27 +276,12 @@ async fn an_occupied_room_lives_and_the_ttl_restarts_when_it_empties() {
     tokio::time::advance(Duration::from_secs(500)).await;
     join(&sessions, "a", &code).await.unwrap();
     tokio::time::advance(Duration::from_secs(3600)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Nothing
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Nothing));
     drop(sessions.leave(&conn("a"), &code).await.unwrap());
     tokio::time::advance(Duration::from_secs(599)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Nothing
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Nothing));
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Deleted
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Deleted));
 }
 
 #[tokio::test(start_paused = true)]
@@ -311,17 +293,9 @@ async fn an_away_participant_leaves_when_the_grace_ends() {
     sessions.close_connection(&conn("a"));
     drop(sessions.depart(&conn("a"), &code, Departure::Abrupt).await);
     tokio::time::advance(Duration::from_secs(19)).await;
-    assert!(matches!(
-        sessions
-            .sweep_room(&code, &mut NodeLiveness::default())
-            .await,
-        Sweep::Nothing
-    ));
+    assert!(matches!(sweep(&sessions, &code).await, Sweep::Nothing));
     tokio::time::advance(Duration::from_secs(1)).await;
-    let Sweep::Expired(delivery) = sessions
-        .sweep_room(&code, &mut NodeLiveness::default())
-        .await
-    else {
+    let Sweep::Expired(delivery) = sweep(&sessions, &code).await else {
         panic!("the grace is over");
     };
     let names: Vec<_> = delivery.events.iter().map(|e| e.event.name()).collect();
