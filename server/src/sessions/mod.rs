@@ -254,7 +254,12 @@ impl SessionManager {
     /// Saves the room's change (for the other nodes) and hands over its events, room still locked.
     async fn deliver(&self, room: RoomGuard, events: Vec<Sequenced>) -> Result<Delivery, JamError> {
         let mut room = room;
-        let due_ms = self.next_due_ms(&room);
+        // Only a shared store keeps the sweep's deadlines; a single node sweeps every room.
+        let due_ms = self
+            .store
+            .is_shared()
+            .then(|| self.next_due_ms(&room))
+            .flatten();
         if let Some(seats) = self.store.save(&mut room, &events, due_ms).await? {
             self.note_shared_seats(seats);
         }
