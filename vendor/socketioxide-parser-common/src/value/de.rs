@@ -33,9 +33,56 @@ pub fn from_str_seed<'de, T: de::DeserializeSeed<'de>>(
     seed.deserialize(de)
 }
 
+/// Reads the event name, the first element of `data`.
+///
+/// The name is borrowed from the packet, so a name written with JSON escape sequences (`"say \"hi\""`,
+/// `"caf\u00e9"`, `"a\/b"`) is returned as it appears in the packet, still escaped: serde_json can
+/// only lend a string that has no escape. Such a name matches no handler registered under its
+/// unescaped form and reaches the fallback handler, instead of failing the whole packet (which closed
+/// the connection).
 pub fn read_event(data: &str) -> serde_json::Result<&str> {
     let mut de = serde_json::Deserializer::from_str(data);
-    FirstElement::<&str>::default().deserialize(&mut de)
+    match FirstElement::<EventName<'_>>::default().deserialize(&mut de)? {
+        EventName::Borrowed(name) => Ok(name),
+        EventName::Escaped => Ok(raw_first_string(data)),
+    }
+}
+
+/// An event name as serde_json hands it over: borrowed, or only owned because it had escapes.
+enum EventName<'a> {
+    Borrowed(&'a str),
+    Escaped,
+}
+
+impl<'de: 'a, 'a> de::Deserialize<'de> for EventName<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = EventName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an event name string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(EventName::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(EventName::Escaped)
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+/// The raw text between the quotes of the first string in `data`, which serde_json has already
+/// validated as `[` followed by a JSON string.
+fn raw_first_string(data: &str) -> &str {
+    let start = data.find('"').map_or(data.len(), |i| i + 1);
+    let bytes = data.as_bytes();
+    let mut end = start;
+    while end < bytes.len() && bytes[end] != b'"' {
+        end += if bytes[end] == b'\\' { 2 } else { 1 };
+    }
+    &data[start..end.min(data.len())]
 }
 
 struct Deserializer<'a, D> {
@@ -762,5 +809,38 @@ impl<'de, V: de::Visitor<'de>> Visitor<'de> for BinaryAnyVisitor<'_, V> {
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
         self.inner
             .visit_enum(WrapperVisitor::new(data, self.binary_payloads))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_event;
+
+    #[test]
+    fn event_names_without_escapes_are_borrowed_as_is() {
+        assert_eq!(read_event(r#"["note:on",{"a":1}]"#).unwrap(), "note:on");
+        assert_eq!(read_event(r#"[ "café" ]"#).unwrap(), "café");
+    }
+
+    #[test]
+    fn event_names_with_escapes_are_read_as_written() {
+        assert_eq!(read_event(r#"["say \"hi\"",1]"#).unwrap(), r#"say \"hi\""#);
+        assert_eq!(read_event(r#"["tab\there"]"#).unwrap(), r#"tab\there"#);
+        assert_eq!(
+            read_event(r#"["back\\slash",{}]"#).unwrap(),
+            r#"back\\slash"#
+        );
+        assert_eq!(read_event(r#"["caf\u00e9"]"#).unwrap(), r#"caf\u00e9"#);
+        assert_eq!(read_event(r#"["a\/b"]"#).unwrap(), r#"a\/b"#);
+        assert_eq!(read_event(r#"["x\u0000"]"#).unwrap(), r#"x\u0000"#);
+        assert_eq!(read_event(r#"["\\"]"#).unwrap(), r#"\\"#);
+    }
+
+    #[test]
+    fn a_first_element_that_is_not_a_string_is_still_an_error() {
+        assert!(read_event("[1]").is_err());
+        assert!(read_event("[]").is_err());
+        assert!(read_event(r#"[{"a":"b"}]"#).is_err());
+        assert!(read_event(r#"["unterminated\"]"#).is_err());
     }
 }
