@@ -2,13 +2,13 @@
 //! `seq` and `serverTime`, to every other member of the room. The hot path.
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::TryData;
 
 use super::dispatch;
+use super::payload::Payload;
 use super::responder::{Ctx, Responder};
 use crate::protocol::{client, BroadcastAck, BroadcastRequest};
 
-pub async fn handle<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<BroadcastRequest>) {
+pub async fn handle<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<BroadcastRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::EVENT_BROADCAST, request).await else {
         return;
     };

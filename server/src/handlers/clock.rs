@@ -5,10 +5,10 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::TryData;
 use socketioxide::handler::{FromMessageParts, Value};
 use socketioxide::socket::Socket;
 
+use super::payload::Payload;
 use super::responder::{Ctx, Responder};
 use crate::protocol::{client, server, ClockPing, ClockPong};
 
@@ -28,7 +28,7 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
 
 pub async fn ping<A: Adapter>(
     ctx: Ctx<A>,
-    TryData(request): TryData<ClockPing>,
+    Payload(request): Payload<ClockPing>,
     AckRequested(wants_ack): AckRequested,
 ) {
     let t1 = ctx.server_now();

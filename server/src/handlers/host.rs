@@ -2,9 +2,9 @@
 //! `{roomCode, seq}`; everyone (host included) hears the resulting room events.
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::TryData;
 
 use super::dispatch;
+use super::payload::Payload;
 use super::responder::{Ctx, Responder};
 use crate::error::JamError;
 use crate::protocol::{
@@ -28,7 +28,7 @@ async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery, JamError>
     }
 }
 
-pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ParticipantRequest>) {
+pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ParticipantRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSFER_HOST, request).await else {
         return;
     };
@@ -42,7 +42,7 @@ pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<Pa
 
 pub async fn update_settings<A: Adapter>(
     ctx: Ctx<A>,
-    TryData(request): TryData<UpdateSettingsRequest>,
+    Payload(request): Payload<UpdateSettingsRequest>,
 ) {
     let Some((r, req)) = Responder::accept(ctx, client::UPDATE_SETTINGS, request).await else {
         return;
@@ -57,7 +57,7 @@ pub async fn update_settings<A: Adapter>(
 
 pub async fn transport_start<A: Adapter>(
     ctx: Ctx<A>,
-    TryData(request): TryData<TransportStartRequest>,
+    Payload(request): Payload<TransportStartRequest>,
 ) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_START, request).await else {
         return;
@@ -69,7 +69,7 @@ pub async fn transport_start<A: Adapter>(
     finish(r, outcome).await;
 }
 
-pub async fn transport_stop<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
+pub async fn transport_stop<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_STOP, request).await else {
         return;
     };
@@ -81,7 +81,7 @@ pub async fn transport_stop<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<L
     finish(r, outcome).await;
 }
 
-pub async fn kick<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ParticipantRequest>) {
+pub async fn kick<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ParticipantRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::KICK, request).await else {
         return;
     };
@@ -101,7 +101,7 @@ pub async fn kick<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<Participant
     }
 }
 
-pub async fn recording_start<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
+pub async fn recording_start<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::RECORDING_START, request).await else {
         return;
     };
@@ -113,7 +113,7 @@ pub async fn recording_start<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<
     finish(r, outcome).await;
 }
 
-pub async fn recording_stop<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
+pub async fn recording_stop<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
     let Some((r, req)) = Responder::accept(ctx, client::RECORDING_STOP, request).await else {
         return;
     };

@@ -8,7 +8,7 @@ mod clock;
 pub mod disconnect;
 pub mod dispatch;
 mod host;
-mod optional_data;
+mod payload;
 mod responder;
 mod session;
 
@@ -79,11 +79,34 @@ async fn unknown_event<A: Adapter>(ctx: Ctx<A>, Event(event): Event) {
     let Some(r) = Responder::admit(ctx, "unknown").await else {
         return;
     };
-    let shown: String = event.chars().take(64).collect();
+    let shown: String = unescaped(&event).chars().take(64).collect();
     r.fail_for(&shown, JamError::UnknownEvent(shown.clone()));
+}
+
+/// The parser hands over a name written with JSON escapes as written (`say \"hi\"`, see
+/// vendor/README.md); the client is shown the name it sent.
+fn unescaped(name: &str) -> String {
+    if !name.contains('\\') {
+        return name.to_owned();
+    }
+    serde_json::from_str(&format!("\"{name}\"")).unwrap_or_else(|_| name.to_owned())
 }
 
 /// The manager's opaque key for this connection.
 fn conn_id<A: Adapter>(socket: &SocketRef<A>) -> ConnId {
     Arc::from(socket.id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescaped;
+
+    #[test]
+    fn escaped_event_names_are_shown_as_sent() {
+        assert_eq!(unescaped("note:on"), "note:on");
+        assert_eq!(unescaped(r#"say \"hi\""#), r#"say "hi""#);
+        assert_eq!(unescaped(r"caf\u00e9"), "café");
+        assert_eq!(unescaped(r"a\/b\\c"), r"a/b\c");
+        assert_eq!(unescaped(r"x\u0000"), "x\u{0}");
+    }
 }

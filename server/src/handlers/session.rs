@@ -1,10 +1,9 @@
 //! `session:create`, `session:join`, `session:resume`, `session:leave`: getting into and out of rooms.
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::TryData;
 
 use super::dispatch;
-use super::optional_data::OptionalData;
+use super::payload::{OptionalPayload, Payload};
 use super::responder::{Ctx, Responder};
 use crate::protocol::{
     client, server, CreateRequest, JoinRequest, LeaveAck, LeaveRequest, ResumeRequest,
@@ -12,7 +11,7 @@ use crate::protocol::{
 };
 
 /// `session:create {settings?}` → `session:created {roomCode}`. The creator joins separately.
-pub async fn create<A: Adapter>(ctx: Ctx<A>, OptionalData(request): OptionalData<CreateRequest>) {
+pub async fn create<A: Adapter>(ctx: Ctx<A>, OptionalPayload(request): OptionalPayload<CreateRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_CREATE, request).await else {
         return;
     };
@@ -32,7 +31,7 @@ pub async fn create<A: Adapter>(ctx: Ctx<A>, OptionalData(request): OptionalData
 }
 
 /// `session:join` → `session:joined` to the joiner, `session:user-joined` to the others.
-pub async fn join<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<JoinRequest>) {
+pub async fn join<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<JoinRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_JOIN, request).await else {
         return;
     };
@@ -54,7 +53,7 @@ pub async fn join<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<JoinRequest
 }
 
 /// `session:resume` → `session:resumed` (with the missed events) to the client, `user-back` to the others.
-pub async fn resume<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ResumeRequest>) {
+pub async fn resume<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ResumeRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_RESUME, request).await else {
         return;
     };
@@ -72,7 +71,7 @@ pub async fn resume<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<ResumeReq
 }
 
 /// `session:leave` → `session:user-left` to the others; acked with `{roomCode}`.
-pub async fn leave<A: Adapter>(ctx: Ctx<A>, TryData(request): TryData<LeaveRequest>) {
+pub async fn leave<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_LEAVE, request).await else {
         return;
     };

@@ -4,6 +4,7 @@
 
 mod events;
 mod requests;
+pub mod strict;
 mod typescript;
 
 pub use events::*;

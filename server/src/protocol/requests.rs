@@ -1,8 +1,11 @@
 //! Client → server payloads. Unknown fields are ignored; missing required ones are `invalid_payload`.
+//! Each payload and nested object must be a JSON object, and an optional field present as `null` is
+//! mistyped (see [`strict`](super::strict)); handlers decode through [`Object`](super::strict::Object).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::strict;
 use crate::relay_value::RelayValue;
 use crate::sessions::settings::SettingsPatch;
 
@@ -15,7 +18,7 @@ pub struct UserInfo {
 /// `session:create`: the payload is optional (the seed sends none).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 pub struct CreateRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::present_object")]
     #[ts(optional)]
     pub settings: Option<SettingsPatch>,
 }
@@ -24,6 +27,7 @@ pub struct CreateRequest {
 #[serde(rename_all = "camelCase")]
 pub struct JoinRequest {
     pub room_code: String,
+    #[serde(deserialize_with = "strict::object")]
     pub user: UserInfo,
 }
 
@@ -57,6 +61,7 @@ pub struct ParticipantRequest {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateSettingsRequest {
     pub room_code: String,
+    #[serde(deserialize_with = "strict::object")]
     pub settings: SettingsPatch,
 }
 
@@ -65,7 +70,7 @@ pub struct UpdateSettingsRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ClockPing {
     pub t0: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::present")]
     #[ts(optional)]
     pub rtt_ms: Option<f64>,
 }
@@ -75,10 +80,10 @@ pub struct ClockPing {
 pub struct TransportStartRequest {
     pub room_code: String,
     /// Server time to start at; default now + 200 ms.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::present")]
     #[ts(optional)]
     pub at: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::present")]
     #[ts(optional)]
     pub start_beat: Option<f64>,
 }

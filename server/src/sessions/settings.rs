@@ -1,10 +1,11 @@
 //! Room settings and their partial updates. Validation lives here so a patch is checked as a whole and
 //! either applies completely or changes nothing.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::JamError;
+use crate::protocol::strict;
 
 pub const MIN_BPM: f64 = 20.0;
 pub const MAX_BPM: f64 = 300.0;
@@ -24,40 +25,53 @@ pub struct Settings {
     pub max_participants: u32,
 }
 
-/// A partial update: absent fields are left alone; `key` tells absent (no change) from `null` (clear).
+/// A partial update: absent fields are left alone; `null` is a wrong type, except for `key`, where
+/// it clears the key (`Some(None)`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional)]
     pub bpm: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional)]
     pub beats_per_bar: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional)]
     pub beat_unit: Option<u8>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "strict::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[ts(optional, type = "string | null")]
     pub key: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional)]
     pub locked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional)]
     pub max_participants: Option<u32>,
-}
-
-/// Runs only for a present field, so `null` becomes `Some(None)`; absent stays `None` (`default`).
-fn present<'de, D>(deserializer: D) -> Result<Option<Option<String>>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 impl Settings {

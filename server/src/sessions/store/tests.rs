@@ -1,5 +1,7 @@
-//! Two managers on one Redis behave as two nodes of a cluster. Skipped without `JAM_TEST_REDIS_URL`
-//! (scripts/test.sh starts a throwaway redis-server and sets it).
+//! Two managers on one Redis behave as two nodes of a cluster. These tests need the Redis that
+//! `JAM_TEST_REDIS_URL` names, so plain `cargo test` reports them as ignored; scripts/test.sh starts a
+//! throwaway redis-server, sets the variable and runs them with `--include-ignored`, and there a
+//! missing variable fails them instead of letting them pass without running.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,17 +14,22 @@ use crate::relay_value::RelayValue;
 use crate::sessions::{ConnId, Departure, Limits, NodeLiveness, SessionManager, Sweep};
 
 /// A store under a fresh key prefix, so tests never see each other's rooms.
-pub(in crate::sessions) async fn redis_store() -> Option<Arc<RedisStore>> {
-    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().ok()?);
-    redis_store_at(&prefix).await
+pub(in crate::sessions) async fn redis_store() -> Arc<RedisStore> {
+    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().unwrap());
+    redis_store_at(&test_redis_url(), &prefix).await
 }
 
-async fn redis_store_at(prefix: &str) -> Option<Arc<RedisStore>> {
-    let url = std::env::var("JAM_TEST_REDIS_URL").ok()?;
-    let store = RedisStore::connect(&url, prefix)
+/// The test Redis; a test that needs it fails rather than passing without having run.
+fn test_redis_url() -> String {
+    std::env::var("JAM_TEST_REDIS_URL")
+        .expect("this test needs Redis: set JAM_TEST_REDIS_URL (scripts/test.sh starts one)")
+}
+
+async fn redis_store_at(url: &str, prefix: &str) -> Arc<RedisStore> {
+    let store = RedisStore::connect(url, prefix)
         .await
         .expect("JAM_TEST_REDIS_URL is set but Redis does not answer");
-    Some(Arc::new(store))
+    Arc::new(store)
 }
 
 fn limits() -> Limits {
@@ -33,9 +40,9 @@ fn limits() -> Limits {
 }
 
 /// Two nodes (`node-a`, `node-b`) sharing one prefix.
-async fn two_nodes() -> Option<(Arc<SessionManager>, Arc<SessionManager>, Arc<RedisStore>)> {
-    let a = redis_store().await?;
-    let b = redis_store_at(&a.key(&[])).await?;
+async fn two_nodes() -> (Arc<SessionManager>, Arc<SessionManager>, Arc<RedisStore>) {
+    let a = redis_store().await;
+    let b = redis_store_at(&test_redis_url(), &a.key(&[])).await;
     let node = |store: Arc<RedisStore>, id: &str| {
         Arc::new(SessionManager::with_store(
             limits(),
@@ -44,7 +51,7 @@ async fn two_nodes() -> Option<(Arc<SessionManager>, Arc<SessionManager>, Arc<Re
             Some([7; 32]),
         ))
     };
-    Some((node(a.clone(), "node-a"), node(b, "node-b"), a))
+    (node(a.clone(), "node-a"), node(b, "node-b"), a)
 }
 
 fn conn(name: &str) -> ConnId {
@@ -69,10 +76,9 @@ async fn ann_on_a_and_bob_on_b(
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn forty_joiners_on_two_nodes_get_exactly_sixteen_seats_with_distinct_seqs() {
-    let Some((a, b, _)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, _) = two_nodes().await;
     let code = a.create_room(&conn("creator"), None).await.unwrap();
     let joins = (0..40).map(|i| {
         let node = if i % 2 == 0 { a.clone() } else { b.clone() };
@@ -100,10 +106,9 @@ async fn forty_joiners_on_two_nodes_get_exactly_sixteen_seats_with_distinct_seqs
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn a_dead_nodes_member_goes_away_once_then_resumes_elsewhere_with_what_it_missed() {
-    let Some((a, b, store)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, store) = two_nodes().await;
     alive(&store, "node-b", Duration::from_secs(30)).await;
     let code = b.create_room(&conn("creator"), None).await.unwrap();
     let ann = a.join(&conn("ann"), &code, "Ann").await.unwrap();
@@ -152,10 +157,9 @@ async fn a_dead_nodes_member_goes_away_once_then_resumes_elsewhere_with_what_it_
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
-    let Some((a, b, store)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, store) = two_nodes().await;
     alive(&store, "node-a", Duration::from_secs(30)).await;
     alive(&store, "node-b", Duration::from_secs(30)).await;
     let code = ann_on_a_and_bob_on_b(&a, &a, &b).await;
@@ -176,14 +180,66 @@ async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
-    let Ok(store) = RedisStore::connect("redis://127.0.0.1:1/", "x").await else {
-        return; // connecting fails fast: the node does not start, which main reports
+    // A node cannot start without Redis: connecting fails, quickly.
+    assert!(RedisStore::connect("redis://127.0.0.1:1/", "x").await.is_err());
+    // A node whose Redis goes away answers `unavailable` and keeps running.
+    let relay = Relay::to(&test_redis_url()).await;
+    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().unwrap());
+    let store = redis_store_at(&relay.url(), &prefix).await;
+    let sessions = SessionManager::with_store(limits(), SessionStore::Redis(store), "n", None);
+    let code = sessions.create_room(&conn("c"), None).await.unwrap();
+    relay.cut();
+    let Err(err) = sessions.join(&conn("c"), &code, "Ann").await else {
+        panic!("a join without Redis succeeded");
     };
-    let sessions =
-        SessionManager::with_store(limits(), SessionStore::Redis(Arc::new(store)), "n", None);
+    assert_eq!(err.code(), ErrorCode::Unavailable);
     let err = sessions.create_room(&conn("c"), None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unavailable);
+}
+
+/// A TCP relay in front of the test Redis that can be cut: Redis going away, for one node only.
+struct Relay {
+    addr: std::net::SocketAddr,
+    tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn to(redis_url: &str) -> Relay {
+        let target = redis_url
+            .trim_start_matches("redis://")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let tasks: Arc<std::sync::Mutex<Vec<_>>> = Arc::default();
+        let pipes = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                pipes.lock().unwrap().push(pipe);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay { addr, tasks }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://{}/", self.addr)
+    }
+
+    /// Closes every connection through the relay and refuses new ones.
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
 }
 
 fn note(code: &str, name: &str, note: u8) -> BroadcastRequest {
@@ -196,10 +252,9 @@ fn note(code: &str, name: &str, note: u8) -> BroadcastRequest {
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn a_take_started_on_one_node_records_notes_from_another_and_downloads_anywhere() {
-    let Some((a, b, _)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, _) = two_nodes().await;
     let code = a.create_room(&conn("creator"), None).await.unwrap();
     drop(a.join(&conn("host"), &code, "Host").await.unwrap());
     drop(b.join(&conn("bob"), &code, "Bob").await.unwrap());
@@ -235,10 +290,9 @@ async fn a_take_started_on_one_node_records_notes_from_another_and_downloads_any
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_died() {
-    let Some((a, b, store)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, store) = two_nodes().await;
     for node in ["node-a", "node-b"] {
         alive(&store, node, Duration::from_secs(30)).await;
     }
@@ -270,10 +324,9 @@ async fn the_sweep_visits_only_rooms_that_are_due_and_every_room_when_a_node_die
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn concurrent_broadcasts_from_two_nodes_get_every_seq_once_and_all_are_replayed() {
-    let Some((a, b, _)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, _) = two_nodes().await;
     let code = a.create_room(&conn("creator"), None).await.unwrap();
     let ann = a.join(&conn("ann"), &code, "Ann").await.unwrap();
     let (token, first_seq) = (
@@ -328,10 +381,9 @@ async fn concurrent_broadcasts_from_two_nodes_get_every_seq_once_and_all_are_rep
 }
 
 #[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn right_after_an_outage_a_silent_node_is_not_judged_dead_until_told_to() {
-    let Some((a, b, store)) = two_nodes().await else {
-        return;
-    };
+    let (a, b, store) = two_nodes().await;
     alive(&store, "node-b", Duration::from_secs(30)).await;
     let code = ann_on_a_and_bob_on_b(&b, &a, &b).await;
     alive(&store, "node-a", Duration::from_millis(50)).await;

@@ -1,0 +1,161 @@
+//! The payload rules serde's derives do not enforce by themselves (protocol.md §4, §11):
+//! - a payload, and every object nested in it (`user`, `settings`), must be a JSON **object**: a derived
+//!   struct also accepts an array, reading the fields by position;
+//! - an optional field sent as `null` is a mistyped value, not "absent": `Option<T>` with `default`
+//!   reads both as `None`, so `{"bpm": null}` (what JSON makes of `NaN`) was taken as "unchanged".
+//!
+//! [`Object`] wraps a whole payload; the field helpers are used with `#[serde(deserialize_with)]`.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+/// A client payload: `T` read only from a JSON object.
+#[derive(Debug)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer).map(Object)
+    }
+}
+
+/// Like [`Object`], and an error names the field at fault (`settings.bpm: invalid type: null, …`).
+/// Tracking the path costs an allocation per key, so it is only used to explain a payload that
+/// [`Object`] already refused.
+#[derive(Debug)]
+pub struct Traced<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Traced<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_path_to_error::deserialize(ObjectOnly(deserializer))
+            .map(Traced)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let inner = err.into_inner();
+                if path == "." {
+                    inner
+                } else {
+                    de::Error::custom(format!("{path}: {inner}"))
+                }
+            })
+    }
+}
+
+/// A nested object field: `#[serde(deserialize_with = "strict::object")]`.
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+    T::deserialize(ObjectOnly(deserializer))
+}
+
+/// An optional field that must have a value when present:
+/// `#[serde(default, deserialize_with = "strict::present")]`. Absent stays `None` (the `default`);
+/// `null` is an error unless `T` itself takes null (`Option<String>` for `settings.key`).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// An optional nested object: absent is `None`, anything but an object is an error.
+pub fn present_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    object(deserializer).map(Some)
+}
+
+/// A deserializer that only lets a map through, whatever the target type asks for.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(ObjectVisitor(visitor))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Passes a map on to the target's visitor; anything else is "invalid type: …, expected an object".
+struct ObjectVisitor<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Inner {
+        #[serde(default, deserialize_with = "present")]
+        bpm: Option<f64>,
+        #[serde(default, deserialize_with = "present")]
+        key: Option<Option<String>>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Outer {
+        room_code: String,
+        #[serde(deserialize_with = "object")]
+        inner: Inner,
+    }
+
+    fn strict(json: &str) -> Result<Outer, String> {
+        serde_json::from_str::<Object<Outer>>(json)
+            .map(|Object(outer)| outer)
+            .map_err(|err| err.to_string())
+    }
+
+    fn traced(json: &str) -> String {
+        serde_json::from_str::<Traced<Outer>>(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_object_payload_is_read_as_before() {
+        let outer = strict(r#"{"roomCode":"ABC","inner":{"bpm":90,"key":null},"extra":[1]}"#).unwrap();
+        assert_eq!(outer.inner.bpm, Some(90.0));
+        assert_eq!(outer.inner.key, Some(None));
+        let outer = strict(r#"{"roomCode":"ABC","inner":{}}"#).unwrap();
+        assert_eq!(outer.inner, Inner { bpm: None, key: None });
+    }
+
+    #[test]
+    fn an_array_is_refused_where_an_object_is_required() {
+        assert!(strict(r#"["ABC",{"bpm":90}]"#).unwrap_err().contains("expected an object"));
+        assert!(strict(r#"{"roomCode":"ABC","inner":[90]}"#).unwrap_err().contains("expected an object"));
+        for other in ["null", "\"ABC\"", "7", "true"] {
+            assert!(strict(other).is_err(), "{other}");
+        }
+    }
+
+    #[test]
+    fn null_is_a_wrong_type_not_an_absent_field() {
+        assert!(strict(r#"{"roomCode":"ABC","inner":{"bpm":null}}"#).is_err());
+        assert!(strict(r#"{"roomCode":"ABC","inner":null}"#).is_err());
+    }
+
+    #[test]
+    fn the_traced_error_names_the_field() {
+        let message = traced(r#"{"roomCode":"ABC","inner":{"bpm":null}}"#);
+        assert!(message.starts_with("inner.bpm: invalid type: null"), "{message}");
+        assert!(traced(r#"{"roomCode":7,"inner":{}}"#).starts_with("roomCode: "));
+        assert!(traced("[1]").contains("expected an object"));
+    }
+}
