@@ -30,13 +30,16 @@ impl<T: DeserializeOwned, A: Adapter> FromMessageParts<A> for Payload<T> {
         // Cheap: the packet text and attachments are reference-counted.
         let mut copy = value.clone();
         let TryData(first) = TryData::<Object<T>>::from_message_parts(socket, value, ack_id)?;
-        Ok(Payload(first.map(|Object(payload)| payload).map_err(|err| {
-            let TryData(traced) = match TryData::<Traced<T>>::from_message_parts(socket, &mut copy, ack_id) {
-                Ok(traced) => traced,
-                Err(never) => match never {},
-            };
-            traced.err().unwrap_or(err)
-        })))
+        Ok(Payload(first.map(|Object(payload)| payload).map_err(
+            |err| {
+                let TryData(traced) =
+                    match TryData::<Traced<T>>::from_message_parts(socket, &mut copy, ack_id) {
+                        Ok(traced) => traced,
+                        Err(never) => match never {},
+                    };
+                traced.err().unwrap_or(err)
+            },
+        )))
     }
 }
 

@@ -11,7 +11,10 @@ use crate::protocol::{
 };
 
 /// `session:create {settings?}` → `session:created {roomCode}`. The creator joins separately.
-pub async fn create<A: Adapter>(ctx: Ctx<A>, OptionalPayload(request): OptionalPayload<CreateRequest>) {
+pub async fn create<A: Adapter>(
+    ctx: Ctx<A>,
+    OptionalPayload(request): OptionalPayload<CreateRequest>,
+) {
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_CREATE, request).await else {
         return;
     };

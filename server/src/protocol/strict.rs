@@ -43,7 +43,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Traced<T> {
 }
 
 /// A nested object field: `#[serde(deserialize_with = "strict::object")]`.
-pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     T::deserialize(ObjectOnly(deserializer))
 }
 
@@ -124,22 +126,35 @@ mod tests {
     }
 
     fn traced(json: &str) -> String {
-        serde_json::from_str::<Traced<Outer>>(json).unwrap_err().to_string()
+        serde_json::from_str::<Traced<Outer>>(json)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn an_object_payload_is_read_as_before() {
-        let outer = strict(r#"{"roomCode":"ABC","inner":{"bpm":90,"key":null},"extra":[1]}"#).unwrap();
+        let outer =
+            strict(r#"{"roomCode":"ABC","inner":{"bpm":90,"key":null},"extra":[1]}"#).unwrap();
         assert_eq!(outer.inner.bpm, Some(90.0));
         assert_eq!(outer.inner.key, Some(None));
         let outer = strict(r#"{"roomCode":"ABC","inner":{}}"#).unwrap();
-        assert_eq!(outer.inner, Inner { bpm: None, key: None });
+        assert_eq!(
+            outer.inner,
+            Inner {
+                bpm: None,
+                key: None
+            }
+        );
     }
 
     #[test]
     fn an_array_is_refused_where_an_object_is_required() {
-        assert!(strict(r#"["ABC",{"bpm":90}]"#).unwrap_err().contains("expected an object"));
-        assert!(strict(r#"{"roomCode":"ABC","inner":[90]}"#).unwrap_err().contains("expected an object"));
+        assert!(strict(r#"["ABC",{"bpm":90}]"#)
+            .unwrap_err()
+            .contains("expected an object"));
+        assert!(strict(r#"{"roomCode":"ABC","inner":[90]}"#)
+            .unwrap_err()
+            .contains("expected an object"));
         for other in ["null", "\"ABC\"", "7", "true"] {
             assert!(strict(other).is_err(), "{other}");
         }
@@ -154,7 +169,10 @@ mod tests {
     #[test]
     fn the_traced_error_names_the_field() {
         let message = traced(r#"{"roomCode":"ABC","inner":{"bpm":null}}"#);
-        assert!(message.starts_with("inner.bpm: invalid type: null"), "{message}");
+        assert!(
+            message.starts_with("inner.bpm: invalid type: null"),
+            "{message}"
+        );
         assert!(traced(r#"{"roomCode":7,"inner":{}}"#).starts_with("roomCode: "));
         assert!(traced("[1]").contains("expected an object"));
     }

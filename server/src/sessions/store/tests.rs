@@ -15,7 +15,10 @@ use crate::sessions::{ConnId, Departure, Limits, NodeLiveness, SessionManager, S
 
 /// A store under a fresh key prefix, so tests never see each other's rooms.
 pub(in crate::sessions) async fn redis_store() -> Arc<RedisStore> {
-    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().unwrap());
+    let prefix = format!(
+        "jamtest-{}",
+        crate::sessions::codes::new_room_code().unwrap()
+    );
     redis_store_at(&test_redis_url(), &prefix).await
 }
 
@@ -183,10 +186,15 @@ async fn an_away_member_leaves_after_the_grace_exactly_once_across_nodes() {
 #[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
     // A node cannot start without Redis: connecting fails, quickly.
-    assert!(RedisStore::connect("redis://127.0.0.1:1/", "x").await.is_err());
+    assert!(RedisStore::connect("redis://127.0.0.1:1/", "x")
+        .await
+        .is_err());
     // A node whose Redis goes away answers `unavailable` and keeps running.
     let relay = Relay::to(&test_redis_url()).await;
-    let prefix = format!("jamtest-{}", crate::sessions::codes::new_room_code().unwrap());
+    let prefix = format!(
+        "jamtest-{}",
+        crate::sessions::codes::new_room_code().unwrap()
+    );
     let store = redis_store_at(&relay.url(), &prefix).await;
     let sessions = SessionManager::with_store(limits(), SessionStore::Redis(store), "n", None);
     let code = sessions.create_room(&conn("c"), None).await.unwrap();
