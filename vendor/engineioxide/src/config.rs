@@ -60,6 +60,15 @@ pub struct EngineIoConfig {
     /// Defaults to 128 packets
     pub max_buffer_size: usize,
 
+    /// Close a connection whose buffer is full when a packet is sent to it, with
+    /// [`DisconnectReason::BufferFull`](crate::DisconnectReason::BufferFull), instead of only returning
+    /// the error to the sender. A broadcast's error does not say which connection was full, so without
+    /// this the client silently misses the packet; with it, the client sees the connection close and
+    /// can reconnect and catch up.
+    ///
+    /// Defaults to false.
+    pub close_on_full_buffer: bool,
+
     /// The maximum number of bytes that can be received per http request.
     /// Defaults to 100KB.
     pub max_payload: u64,
@@ -97,6 +106,7 @@ impl Default for EngineIoConfig {
             ping_timeout: Duration::from_millis(20000),
             upgrade_timeout: Duration::from_millis(10000),
             max_buffer_size: 128,
+            close_on_full_buffer: false,
             max_payload: 1e5 as u64, // 100kb
             ws_read_buffer_size: 4096,
             ws_max_message_size: 64 << 20,
@@ -200,6 +210,13 @@ impl EngineIoConfigBuilder {
     /// ```
     pub fn max_buffer_size(mut self, max_buffer_size: usize) -> Self {
         self.config.max_buffer_size = max_buffer_size;
+        self
+    }
+
+    /// Closes a connection whose buffer is full when a packet is sent to it, rather than dropping
+    /// the packet. See [`EngineIoConfig::close_on_full_buffer`].
+    pub fn close_on_full_buffer(mut self, close: bool) -> Self {
+        self.config.close_on_full_buffer = close;
         self
     }
 

@@ -119,6 +119,7 @@ mod tests {
     use bytes::Bytes;
     use engineioxide_core::Str;
     use http::Request;
+    use std::time::Duration;
 
     use super::*;
 
@@ -193,5 +194,49 @@ mod tests {
         let socket = engine.get_socket(socket.id).unwrap();
         assert_eq!(socket.protocol, ProtocolVersion::V4);
         assert!(socket.is_http());
+    }
+
+    /// Tells the test every disconnection and its reason.
+    #[derive(Debug)]
+    struct ReasonHandler(tokio::sync::mpsc::UnboundedSender<DisconnectReason>);
+
+    impl EngineIoHandler for ReasonHandler {
+        type Data = ();
+        fn on_connect(self: Arc<Self>, _: Arc<Socket<()>>) {}
+        fn on_disconnect(&self, _: Arc<Socket<()>>, reason: DisconnectReason) {
+            self.0.send(reason).ok();
+        }
+        fn on_message(self: &Arc<Self>, _: Str, _: Arc<Socket<()>>) {}
+        fn on_binary(self: &Arc<Self>, _: Bytes, _: Arc<Socket<()>>) {}
+    }
+
+    #[tokio::test]
+    async fn a_full_buffer_closes_the_session_only_when_configured() {
+        for close in [false, true] {
+            let (tx, mut reasons) = tokio::sync::mpsc::unbounded_channel();
+            let config = EngineIoConfig::builder()
+                .max_buffer_size(2)
+                .close_on_full_buffer(close)
+                .build();
+            let engine = Arc::new(EngineIo::new(Arc::new(ReasonHandler(tx)), config));
+            let socket = engine.create_session(
+                ProtocolVersion::V4,
+                TransportType::Polling,
+                Request::<()>::default().into_parts().0,
+                true,
+            );
+            socket.emit("a").unwrap();
+            socket.emit("b").unwrap();
+            assert!(socket.emit("c").is_err());
+            assert!(socket.reserve().is_err());
+            if close {
+                let reason = tokio::time::timeout(Duration::from_secs(5), reasons.recv()).await;
+                assert_eq!(reason.unwrap(), Some(DisconnectReason::BufferFull));
+                assert!(engine.get_socket(socket.id).is_none());
+            } else {
+                assert!(engine.get_socket(socket.id).is_some());
+                assert!(reasons.try_recv().is_err());
+            }
+        }
     }
 }

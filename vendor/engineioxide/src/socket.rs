@@ -95,6 +95,9 @@ pub enum DisconnectReason {
     HeartbeatTimeout,
     /// The server is being closed
     ClosingServer,
+    /// A packet could not be sent because the connection's buffer was full
+    /// (see [`EngineIoConfig::close_on_full_buffer`](crate::config::EngineIoConfig::close_on_full_buffer))
+    BufferFull,
 }
 
 /// Convert an [`Error`] to a [`DisconnectReason`] if possible
@@ -233,6 +236,8 @@ where
 
     /// Function to call when the socket is closed
     close_fn: Box<dyn Fn(Sid, DisconnectReason) + Send + Sync>,
+    /// Close the socket when a packet does not fit in its buffer.
+    close_on_full_buffer: bool,
     /// User data bound to the socket
     pub data: D,
 
@@ -275,6 +280,7 @@ where
             cancellation_token: CancellationToken::new(),
 
             close_fn,
+            close_on_full_buffer: config.close_on_full_buffer,
 
             data: D::default(),
             req_parts,
@@ -291,10 +297,23 @@ where
         self.internal_tx
             .try_send(smallvec![packet])
             .map_err(|p| match p {
-                TrySendError::Full(mut p) => TrySendError::Full(p.pop().unwrap()),
+                TrySendError::Full(mut p) => {
+                    self.buffer_full();
+                    TrySendError::Full(p.pop().unwrap())
+                }
                 TrySendError::Closed(mut p) => TrySendError::Closed(p.pop().unwrap()),
             })?;
         Ok(())
+    }
+
+    /// A packet did not fit in the buffer: close the session if so configured. The close packet
+    /// would not fit either, so the transport is closed without it.
+    fn buffer_full(&self) {
+        if self.close_on_full_buffer && !self.cancellation_token.is_cancelled() {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(sid = ?self.id, "buffer full, closing the connection");
+            (self.close_fn)(self.id, DisconnectReason::BufferFull);
+        }
     }
     pub(crate) fn is_upgrading(&self) -> bool {
         self.upgrading.load(Ordering::Relaxed)
@@ -442,7 +461,11 @@ where
     /// If the socket is closed, the function will return a [`TrySendError::Closed`] error.
     #[inline]
     pub fn reserve(&self) -> Result<Permit<'_>, TrySendError<()>> {
-        let permit = self.internal_tx.try_reserve()?;
+        let permit = self.internal_tx.try_reserve().inspect_err(|err| {
+            if let TrySendError::Full(()) = err {
+                self.buffer_full();
+            }
+        })?;
         Ok(Permit { inner: permit })
     }
 
@@ -464,8 +487,9 @@ where
     /// The socket will be removed from the `Engine` and the [`Handler`](crate::handler::EngineIoHandler) will be notified.
     #[cfg_attr(feature = "tracing", tracing::instrument(skip(self)))]
     pub fn close(&self, reason: DisconnectReason) {
-        // Try to send a close packet is the connection is still operational.
-        self.send(Packet::Close).ok();
+        // Try to send a close packet is the connection is still operational (not through `send`:
+        // a full buffer must not turn this close into a `BufferFull` one).
+        self.internal_tx.try_send(smallvec![Packet::Close]).ok();
 
         (self.close_fn)(self.id, reason);
     }
@@ -625,6 +649,7 @@ where
             heartbeat_tx,
             cancellation_token: CancellationToken::new(),
             close_fn,
+            close_on_full_buffer: false,
 
             data: D::default(),
             req_parts: http::Request::<()>::default().into_parts().0,
