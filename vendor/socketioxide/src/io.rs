@@ -204,6 +204,19 @@ impl<A: Adapter> SocketIoBuilder<A> {
         self
     }
 
+    /// Closes a connection whose buffer is full when a packet is sent to it (an emit, a broadcast,
+    /// an ack), with [`DisconnectReason::BufferFull`](crate::socket::DisconnectReason::BufferFull),
+    /// instead of dropping the packet. A broadcast's error does not say which socket was full, so
+    /// otherwise that client silently misses the packet; this way it sees the connection close and
+    /// can reconnect and catch up.
+    ///
+    /// Defaults to false.
+    #[inline]
+    pub fn close_on_full_buffer(mut self, close: bool) -> Self {
+        self.engine_config_builder = self.engine_config_builder.close_on_full_buffer(close);
+        self
+    }
+
     /// The maximum size of a payload in bytes.
     /// If a payload is bigger than this value the `emit()` method will return an error.
     ///

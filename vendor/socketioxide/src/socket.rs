@@ -74,6 +74,10 @@ pub enum DisconnectReason {
 
     /// The server is being closed
     ClosingServer,
+
+    /// A packet could not be sent because the connection's buffer was full
+    /// (see [`SocketIoBuilder::close_on_full_buffer`](crate::SocketIoBuilder::close_on_full_buffer))
+    BufferFull,
 }
 
 impl std::fmt::Display for DisconnectReason {
@@ -88,6 +92,7 @@ impl std::fmt::Display for DisconnectReason {
             ClientNSDisconnect => "client has manually disconnected the socket from the namespace",
             ServerNSDisconnect => "socket was forcefully disconnected from the namespace",
             ClosingServer => "server is being closed",
+            BufferFull => "the connection's buffer was full",
         };
         f.write_str(str)
     }
@@ -103,6 +108,7 @@ impl From<EIoDisconnectReason> for DisconnectReason {
             EIoDisconnectReason::MultipleHttpPollingError => MultipleHttpPollingError,
             EIoDisconnectReason::PacketParsingError => PacketParsingError,
             EIoDisconnectReason::ClosingServer => ClosingServer,
+            EIoDisconnectReason::BufferFull => BufferFull,
         }
     }
 }

@@ -367,3 +367,37 @@ pub async fn server_http_closing() {
         );
     }
 }
+
+#[tokio::test]
+pub async fn polling_buffer_full_closes_when_configured() {
+    let (svc, io) = SocketIo::builder()
+        .max_buffer_size(4)
+        .close_on_full_buffer(true)
+        .build_svc();
+    let mut rx = attach_handler(&io, 1);
+    // A polling client that never polls: nothing drains its buffer.
+    create_polling_connection(&svc).await;
+
+    // Broadcasts do not say which socket was full: the connection closes instead.
+    for _ in 0..8 {
+        io.emit("event", "hello").await.ok();
+    }
+
+    let data = tokio::time::timeout(Duration::from_millis(500), rx.recv())
+        .await
+        .expect("timeout waiting for DisconnectReason::BufferFull")
+        .unwrap();
+    assert_eq!(data, DisconnectReason::BufferFull);
+}
+
+#[tokio::test]
+pub async fn polling_buffer_full_keeps_the_connection_by_default() {
+    let (svc, io) = SocketIo::builder().max_buffer_size(4).build_svc();
+    let mut rx = attach_handler(&io, 1);
+    create_polling_connection(&svc).await;
+    for _ in 0..8 {
+        io.emit("event", "hello").await.ok();
+    }
+    let closed = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await;
+    assert!(closed.is_err(), "closed with {closed:?}");
+}
