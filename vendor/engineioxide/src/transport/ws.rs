@@ -274,10 +274,14 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
     } = &mut *internal_rx;
 
     // map a packet to a websocket message
-    // It is declared as a macro rather than a closure to avoid ownership issues
+    // It is declared as a macro rather than a closure to avoid ownership issues.
+    // A write that waits on a client that stopped reading gives up once the session is closed
+    // (e.g. because its buffer is full): otherwise this task, and the session's `internal_rx` lock
+    // with it, would stay alive as long as the client keeps the TCP connection open, and the
+    // handler's `on_disconnect` would not run.
     macro_rules! map_fn {
             ($item:ident) => {
-                let res = match $item {
+                let msg = match $item {
                     Packet::Binary(bin) | Packet::BinaryV3(bin) => {
                         if socket.protocol == ProtocolVersion::V3 {
                             // v3 protocol requires packet type as the first byte.
@@ -285,23 +289,29 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
                             let mut buff = Vec::with_capacity(bin.len() + 1);
                             buff.push(0x04);
                             buff.extend(bin);
-                            tx.feed(Message::Binary(buff.into())).await
+                            Some(Message::Binary(buff.into()))
                         } else {
-                            tx.feed(Message::Binary(bin)).await
+                            Some(Message::Binary(bin))
                         }
                     }
                     // A Noop Packet maybe sent by the server to upgrade from a polling connection
                     // In the case that the packet was not poll in time it will remain in the buffer and therefore
                     // it should be discarded here
-                    Packet::Noop => Ok(()),
+                    Packet::Noop => None,
                     _ => {
                         let packet: String = $item.try_into().unwrap();
-                        tx.feed(Message::Text(packet.into())).await
+                        Some(Message::Text(packet.into()))
                     }
                 };
-                if let Err(_e) = res {
-                    #[cfg(feature = "tracing")]
-                    tracing::debug!("[sid={}] error sending packet: {}", socket.id, _e);
+                if let Some(msg) = msg {
+                    match until_closed(&socket, tx.feed(msg)).await {
+                        None => return,
+                        Some(Err(_e)) => {
+                            #[cfg(feature = "tracing")]
+                            tracing::debug!("[sid={}] error sending packet: {}", socket.id, _e);
+                        }
+                        Some(Ok(())) => {}
+                    }
                 }
             };
         }
@@ -340,15 +350,39 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
 
         #[cfg(feature = "tracing")]
         tracing::trace!(sid = %socket.id, "ws flush");
-        tx.flush().await.ok();
+        if until_closed(&socket, tx.flush()).await.is_none() {
+            return;
+        }
     }
 
     #[cfg(feature = "tracing")]
     tracing::trace!(sid = %socket.id, "ws closing flush");
 
-    tx.flush().await.ok();
-    tx.close().await.ok();
+    // Bounded: a client that does not read must not keep the session alive.
+    let closing = async {
+        tx.flush().await.ok();
+        tx.close().await.ok();
+    };
+    tokio::time::timeout(CLOSING_FLUSH_TIMEOUT, closing)
+        .await
+        .ok();
 }
+
+/// Runs a write until it completes, or until the session is closed while it waits: a write that
+/// can complete at once still does (the close packet of a closing session goes out).
+async fn until_closed<D, F: std::future::Future>(socket: &Socket<D>, write: F) -> Option<F::Output>
+where
+    D: Default + Send + Sync + 'static,
+{
+    tokio::select! {
+        biased;
+        res = write => Some(res),
+        _ = socket.cancellation_token.cancelled() => None,
+    }
+}
+
+/// How long a closing websocket waits for its last packets to be written.
+const CLOSING_FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 /// Send a Engine.IO [`OpenPacket`] to initiate a websocket connection
 async fn init_handshake<S>(
     sid: Sid,
