@@ -102,6 +102,9 @@ fn socket_io<A: Adapter>(
         .ws_max_frame_size(config.max_payload)
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
+        // Nothing is dropped silently: a client that cannot keep up is disconnected and resumes.
+        .max_buffer_size(config.send_buffer as usize)
+        .close_on_full_buffer(true)
         .with_state(state.clone())
         .build_layer()
 }

@@ -73,6 +73,11 @@ pub struct Config {
     #[arg(long, env = "JAM_PING_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub ping_timeout: Duration,
 
+    /// Packets queued for one connection (replies, acks, room events). A connection whose queue is
+    /// full is closed as a slow consumer; its client resumes and gets what it missed replayed.
+    #[arg(long, env = "JAM_SEND_BUFFER", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(16..))]
+    pub send_buffer: u32,
+
     /// Room events kept per room for resuming clients.
     #[arg(long, env = "JAM_REPLAY_BUFFER", default_value_t = 512)]
     pub replay_buffer: usize,
@@ -177,6 +182,7 @@ impl Config {
             empty_room_ttl: Duration::from_secs(600),
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
+            send_buffer: 4096,
             replay_buffer: 512,
             resume_grace: Duration::from_secs(20),
             rate_limit: 60.0,

@@ -13,6 +13,7 @@ pub struct Metrics {
     connections_total: AtomicU64,
     events_relayed: AtomicU64,
     deliveries: AtomicU64,
+    slow_consumers: AtomicU64,
     errors: [AtomicU64; ErrorCode::ALL.len()],
 }
 
@@ -24,6 +25,11 @@ impl Metrics {
 
     pub fn connection_closed(&self) {
         self.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed because its send buffer was full.
+    pub fn slow_consumer(&self) {
+        self.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn event_relayed(&self, recipients: usize) {
@@ -77,6 +83,11 @@ impl Metrics {
                 "jam_deliveries_total",
                 "Relayed events times their recipients.",
                 load(&self.deliveries),
+            ),
+            (
+                "jam_slow_consumer_disconnects_total",
+                "Connections closed because their send buffer (--send-buffer) was full.",
+                load(&self.slow_consumers),
             ),
         ];
         for (name, help, value) in counters {

@@ -17,7 +17,12 @@ pub async fn handle<A: Adapter>(
     State(state): State<SharedState>,
 ) {
     state.metrics.connection_closed();
-    tracing::info!(sid = %socket.id, ?reason, "connection closed");
+    if reason == DisconnectReason::BufferFull {
+        state.metrics.slow_consumer();
+        tracing::warn!(sid = %socket.id, "closing a slow consumer: its send buffer is full (--send-buffer); its seats are held for a resume");
+    } else {
+        tracing::info!(sid = %socket.id, ?reason, "connection closed");
+    }
     let how = departure(reason, state.sessions.store().is_shared());
     let conn = conn_id(&socket);
     for code in state.sessions.close_connection(&conn) {
@@ -53,7 +58,8 @@ fn departure(reason: DisconnectReason, shared_store: bool) -> Departure {
         DisconnectReason::ClientNSDisconnect | DisconnectReason::ClosingServer => {
             Departure::Explicit
         }
-        // Transport loss, ping timeout, bad packets, or a seat taken over by a resume elsewhere.
+        // Transport loss, ping timeout, bad packets, a full send buffer, or a seat taken over by a
+        // resume elsewhere.
         _ => Departure::Abrupt,
     }
 }
