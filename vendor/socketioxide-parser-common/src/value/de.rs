@@ -599,10 +599,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for SeqVisitor<V> {
 /// A [`de::Deserializer`] that only visit the str key it holds.
 struct PeekKey<'de, E> {
     phantom: std::marker::PhantomData<E>,
-    key: &'de str,
+    key: MapKey<'de>,
 }
 impl<'de, E: de::Error> PeekKey<'de, E> {
-    fn new(key: &'de str) -> Self {
+    fn new(key: MapKey<'de>) -> Self {
         Self {
             phantom: std::marker::PhantomData,
             key,
@@ -618,7 +618,48 @@ impl<'de, E: de::Error> de::Deserializer<'de> for PeekKey<'de, E> {
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_str(self.key)
+        match self.key {
+            MapKey::Borrowed(key) => visitor.visit_str(key),
+            MapKey::Owned(key) => visitor.visit_string(key),
+        }
+    }
+}
+
+/// A map key, borrowed from the packet when it can be: a key written with JSON escapes
+/// (`"t\u0030"`) cannot be lent by serde_json, and reading it as `&str` failed the whole payload.
+enum MapKey<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl MapKey<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            MapKey::Borrowed(key) => key,
+            MapKey::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for MapKey<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = MapKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MapKey::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MapKey::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(MapKey::Owned(v))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 /// A [`de::MapAccess`] implementation that can reinsert the key that
@@ -626,7 +667,7 @@ impl<'de, E: de::Error> de::Deserializer<'de> for PeekKey<'de, E> {
 struct PeekKeyMap<'a, 'de, I> {
     binary_payloads: &'a mut VecDeque<Bytes>,
     inner: I,
-    key: Option<&'de str>,
+    key: Option<MapKey<'de>>,
 }
 impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for PeekKeyMap<'_, 'de, A> {
     type Error = A::Error;
@@ -672,11 +713,13 @@ impl<'de, V: de::Visitor<'de>> Visitor<'de> for BinaryAnyVisitor<'_, V> {
         // We only check the first _placeholder key. Thanks to this if it is not present we can just
         // forward the map to the inner visitor with a custom wrapper as if the key was peeked.
 
-        let key = map.next_key::<&str>()?;
-        match key {
+        let key = map.next_key::<MapKey<'de>>()?;
+        match key.as_ref().map(MapKey::as_str) {
             Some("_placeholder") if !self.binary_payloads.is_empty() => {
                 match map.next_value::<bool>()? {
-                    true if map.next_key::<&str>()? == Some("num") => {
+                    true if map.next_key::<MapKey<'de>>()?.as_ref().map(MapKey::as_str)
+                        == Some("num") =>
+                    {
                         let idx = map.next_value::<usize>()?;
                         // Serde is going through the data in a DFS manner, in the same way that socket.io JS parser encode placeholders.
                         // So we can safely pop the first element of the queue.
@@ -834,6 +877,15 @@ mod tests {
         assert_eq!(read_event(r#"["a\/b"]"#).unwrap(), r#"a\/b"#);
         assert_eq!(read_event(r#"["x\u0000"]"#).unwrap(), r#"x\u0000"#);
         assert_eq!(read_event(r#"["\\"]"#).unwrap(), r#"\\"#);
+    }
+
+    #[test]
+    fn map_keys_with_escapes_are_read() {
+        use std::collections::VecDeque;
+        let mut none = VecDeque::new();
+        let data = r#"["event",{"t\u0030":1.5,"b":{"k\"ey":true}}]"#;
+        let value: serde_json::Value = super::from_str(data, &mut none, true).unwrap();
+        assert_eq!(value, serde_json::json!([{"t0": 1.5, "b": {"k\"ey": true}}]));
     }
 
     #[test]
