@@ -65,14 +65,17 @@ pub fn present_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     object(deserializer).map(Some)
 }
 
-/// A deserializer that only lets a map through, whatever the target type asks for.
+/// A deserializer that only lets an object through, whatever the target type asks for.
 struct ObjectOnly<D>(D);
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     type Error = D::Error;
 
+    /// `deserialize_any`, not `deserialize_map`: socketioxide's parser only turns a binary
+    /// attachment's placeholder (`{"_placeholder":true,"num":0}`) into bytes there, and bytes are not
+    /// an object.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(ObjectVisitor(visitor))
+        self.0.deserialize_any(ObjectVisitor(visitor))
     }
 
     serde::forward_to_deserialize_any! {
