@@ -885,7 +885,10 @@ mod tests {
         let mut none = VecDeque::new();
         let data = r#"["event",{"t\u0030":1.5,"b":{"k\"ey":true}}]"#;
         let value: serde_json::Value = super::from_str(data, &mut none, true).unwrap();
-        assert_eq!(value, serde_json::json!([{"t0": 1.5, "b": {"k\"ey": true}}]));
+        assert_eq!(
+            value,
+            serde_json::json!([{"t0": 1.5, "b": {"k\"ey": true}}])
+        );
     }
 
     #[test]
