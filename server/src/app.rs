@@ -20,13 +20,14 @@ use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-use crate::cluster::{self, Cluster, ClusterAdapter};
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::downloads;
 use crate::handlers;
 use crate::metrics::Metrics;
 use crate::protocol::{server, ServerClosing};
-use crate::sessions::store::SessionStore;
+use crate::room_api;
+use crate::sessions::replica::Replica;
 use crate::sessions::SessionManager;
 use crate::timers;
 
@@ -36,6 +37,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 /// State shared by every handler.
 pub struct AppState {
     pub sessions: SessionManager,
+    /// This node's cluster, with `--redis-url`.
+    pub cluster: Option<Arc<Cluster>>,
+    /// How browsers reach this node.
+    pub public_url: String,
     pub metrics: Metrics,
     /// Balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -44,51 +49,61 @@ pub struct AppState {
 pub type SharedState = Arc<AppState>;
 
 /// Serves until `shutdown` completes, then disconnects every client and returns. With
-/// `--redis-url` the node joins a cluster (shared rooms, cross-node broadcasts); else all is in memory.
+/// `--redis-url` the node joins a cluster (rooms stay in the memory of the node that owns them;
+/// Redis is the directory and the log); else all is in memory.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let Some(url) = config.redis_url.clone() else {
-        let state = shared_state(SessionManager::new(config.limits()), &config);
-        let (layer, io) = socket_io(SocketIo::builder(), &config, &state);
-        io.ns("/", handlers::on_connect.with(handlers::register));
-        return serve(listener, config, state, layer, io, shutdown).await;
+    let public_url = config.resolved_public_url(listener.local_addr()?);
+    let (sessions, cluster) = match config.redis_url.clone() {
+        None => (SessionManager::new(config.limits()), None),
+        Some(url) => {
+            let cluster = Cluster::connect(
+                &url,
+                &config.redis_prefix,
+                config.node_ttl,
+                &public_url,
+                config.replay_buffer,
+            )
+            .await
+            .map_err(|err| std::io::Error::other(format!("redis at {url}: {err}")))?;
+            tracing::info!(node = cluster.node_id(), %public_url, "joined the cluster through Redis");
+            let replica: Arc<dyn Replica> = cluster.clone();
+            let sessions = SessionManager::with_replica(
+                config.limits(),
+                Some(replica),
+                cluster.node_id(),
+                Some(cluster.link_secret),
+            );
+            (sessions, Some(cluster))
+        }
     };
-    let cluster = Cluster::connect(&url, &config.redis_prefix, config.node_ttl)
-        .await
-        .map_err(|err| std::io::Error::other(format!("redis at {url}: {err}")))?;
-    tracing::info!(node = %cluster.node_id, "joined the cluster through Redis");
-    let store = SessionStore::Redis(cluster.store.clone());
-    let sessions = SessionManager::with_store(
-        config.limits(),
-        store,
-        &cluster.node_id,
-        Some(cluster.link_secret),
-    );
-    let state = shared_state(sessions, &config);
-    let builder = SocketIo::builder().with_adapter::<ClusterAdapter<_>>(cluster.adapter);
-    let (layer, io) = socket_io(builder, &config, &state);
-    io.ns("/", handlers::on_connect.with(handlers::register))
-        .await
-        .map_err(|err| std::io::Error::other(format!("socket.io adapter: {err}")))?;
-    let heartbeat = tokio::spawn(cluster::heartbeat(
-        cluster.store.clone(),
-        cluster.node_id.clone(),
-        cluster.node_ttl,
-    ));
-    let result = serve(listener, config, state, layer, io, shutdown).await;
-    heartbeat.abort();
-    result
-}
-
-fn shared_state(sessions: SessionManager, config: &Config) -> SharedState {
-    Arc::new(AppState {
+    let state = Arc::new(AppState {
         sessions,
+        cluster,
+        public_url,
         metrics: Metrics::default(),
         trusted_proxies: config.trusted_proxies.clone(),
-    })
+    });
+    let heartbeat = state.cluster.clone().map(|cluster| {
+        let counted = state.clone();
+        tokio::spawn(cluster.heartbeat(move || {
+            let sessions = &counted.sessions;
+            (
+                sessions.local_room_count(),
+                sessions.local_participant_count(),
+            )
+        }))
+    });
+    let (layer, io) = socket_io(SocketIo::builder(), &config, &state);
+    io.ns("/", handlers::on_connect.with(handlers::register));
+    let result = serve(listener, config, state, layer, io, shutdown).await;
+    if let Some(heartbeat) = heartbeat {
+        heartbeat.abort();
+    }
+    result
 }
 
 fn socket_io<A: Adapter>(
@@ -122,6 +137,7 @@ async fn serve<A: Adapter>(
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/recordings/{file}", get(downloads::download))
+        .route("/api/rooms/{code}", get(room_api::room_location))
         .with_state(state.clone());
     if let Some(dir) = config.resolved_static_dir() {
         if !dir.join("index.html").is_file() {
@@ -132,7 +148,7 @@ async fn serve<A: Adapter>(
     }
     let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
-    let sweeper = tokio::spawn(timers::sweep(state.clone(), io.clone(), config.node_ttl));
+    let sweeper = tokio::spawn(timers::sweep(state.clone(), io.clone()));
     let latency = tokio::spawn(timers::report_latency(state.clone(), io.clone()));
     // Small Socket.IO frames must not wait for delayed ACKs (Nagle): p99 latency is far worse without.
     let listener = listener.tap_io(|tcp| {
@@ -141,21 +157,22 @@ async fn serve<A: Adapter>(
         }
     });
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
-    let shared_store = state.sessions.store().is_shared();
     let closing_state = state.clone();
     let graceful = async move {
         shutdown.await;
         tracing::info!("shutting down: disconnecting clients");
         let _ = stopping_tx.send(true);
-        if shared_store {
+        if closing_state.cluster.is_some() {
             // Clients come back on another node (or this one, restarted) and resume their seats.
             let notice = ServerClosing {
                 reason: "this node is restarting; reconnect and resume".into(),
             };
             let _ = io.local().emit(server::CLOSING, &notice).await;
-            handlers::disconnect::hold_seats_for_restart(&io, &closing_state).await;
         }
         io.close().await;
+        if let Some(cluster) = &closing_state.cluster {
+            cluster.release_all(&closing_state.sessions).await;
+        }
     };
     // Connect info gives handlers the peer address (per-IP limits on room-code guessing).
     let app = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -177,14 +194,11 @@ async fn serve<A: Adapter>(
 
 /// Ready to serve: always on a single node; on a cluster, while Redis answers.
 async fn readyz(State(state): State<SharedState>) -> (StatusCode, &'static str) {
-    match state.sessions.store() {
-        SessionStore::Memory(_) => (StatusCode::OK, "ready"),
-        SessionStore::Redis(store) => {
-            match tokio::time::timeout(Duration::from_secs(1), store.ping()).await {
-                Ok(true) => (StatusCode::OK, "ready"),
-                _ => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
-            }
+    match &state.cluster {
+        Some(cluster) if !cluster.ready().await => {
+            (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable")
         }
+        _ => (StatusCode::OK, "ready"),
     }
 }
 

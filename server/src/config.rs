@@ -131,9 +131,15 @@ pub struct Config {
     #[arg(long, env = "JAM_REDIS_PREFIX", default_value = "jam")]
     pub redis_prefix: String,
 
-    /// A node whose heartbeat is older than this is dead: its participants are marked away.
+    /// A node whose heartbeat is older than this is dead: the first node asked about one of its
+    /// rooms takes it over.
     #[arg(long, env = "JAM_NODE_TTL", default_value = "5s", value_parser = humantime::parse_duration)]
     pub node_ttl: Duration,
+
+    /// How a browser reaches this node (e.g. `https://jam.example.com/n/a/` behind a load balancer);
+    /// a cluster sends clients of this node's rooms here. Default: `http://<listen address>/`.
+    #[arg(long, env = "JAM_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -153,6 +159,19 @@ impl Config {
             max_code_misses_per_minute: self.max_code_misses_per_minute,
             max_recording_events: self.max_recording_events,
             recording_ttl: self.recording_ttl,
+        }
+    }
+
+    /// This node's public URL, ending with `/`: the flag, else the address it listens on.
+    pub fn resolved_public_url(&self, listening: std::net::SocketAddr) -> String {
+        let url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening}/"));
+        if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
         }
     }
 
@@ -198,6 +217,7 @@ impl Config {
             redis_url: None,
             redis_prefix: "jam".into(),
             node_ttl: Duration::from_secs(5),
+            public_url: None,
         }
     }
 }

@@ -20,12 +20,13 @@ pub enum ErrorCode {
     ResumeFailed,
     RateLimited,
     Unavailable,
+    Moved,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in wire order; used to render per-code metrics.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidPayload,
         ErrorCode::RoomNotFound,
         ErrorCode::NotInRoom,
@@ -39,6 +40,7 @@ impl ErrorCode {
         ErrorCode::ResumeFailed,
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
+        ErrorCode::Moved,
         ErrorCode::Internal,
     ];
 
@@ -57,6 +59,7 @@ impl ErrorCode {
             ErrorCode::ResumeFailed => "resume_failed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Moved => "moved",
             ErrorCode::Internal => "internal",
         }
     }
@@ -99,11 +102,22 @@ pub enum JamError {
     /// The shared store (Redis) could not be reached or did not answer in time: try again.
     #[error("temporarily unavailable: {0}")]
     Unavailable(&'static str),
+    /// Cluster: the room is served by another node, at this public URL.
+    #[error("the room is served at {0}")]
+    Moved(String),
     #[error("internal error")]
     Internal,
 }
 
 impl JamError {
+    /// Where to go instead, for `moved`.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            JamError::Moved(url) => Some(url),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             JamError::InvalidPayload(_) => ErrorCode::InvalidPayload,
@@ -119,6 +133,7 @@ impl JamError {
             JamError::ResumeFailed => ErrorCode::ResumeFailed,
             JamError::RateLimited(_) => ErrorCode::RateLimited,
             JamError::Unavailable(_) => ErrorCode::Unavailable,
+            JamError::Moved(_) => ErrorCode::Moved,
             JamError::Internal => ErrorCode::Internal,
         }
     }

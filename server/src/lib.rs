@@ -12,8 +12,10 @@
 //! - [`metrics`]: counters rendered in the Prometheus text format.
 //! - [`recording`]: takes of a session's notes and their export as Standard MIDI Files.
 //! - [`downloads`]: the HTTP route that serves finished takes.
-//! - [`cluster`]: joining other nodes through Redis (`--redis-url`): adapter, heartbeat.
-//! - [`timers`]: sweeps (graces, dead nodes, empty rooms) and latency reports; one node at a time.
+//! - [`room_api`]: `GET /api/rooms/{code}`, where a room is served.
+//! - [`cluster`]: several nodes sharing a Redis (`--redis-url`): each room lives on its owner node;
+//!   Redis holds the directory (nodes, owners) and each room's snapshot and log; `moved`, takeovers.
+//! - [`timers`]: sweeps (graces, empty rooms) and latency reports, on this node's rooms.
 
 pub mod app;
 pub mod cluster;
@@ -25,6 +27,7 @@ pub mod metrics;
 pub mod protocol;
 pub mod recording;
 pub mod relay_value;
+pub mod room_api;
 pub mod sessions;
 pub mod timers;
 

@@ -1,105 +1,142 @@
-//! Joining a cluster of nodes through Redis (`--redis-url`): the shared session store, the
-//! Socket.IO adapter that carries room broadcasts between nodes, this node's heartbeat, and the
-//! lease that lets one node at a time run the timers.
+//! Several nodes behind one load balancer, sharing a Redis (`--redis-url`). A room lives in the
+//! memory of one node, its owner, exactly as on a single node; Redis is the cluster's directory (who
+//! is alive at which public URL, which node owns which room) and its durable log (each room's
+//! snapshot and last events, written behind the room's back). A `session:join` or `session:resume`
+//! reaching another node is answered `moved` with the owner's URL; when the owner is gone, the
+//! first node asked takes the room over from Redis. Everything that talks to Redis is here.
 
-mod driver;
+mod directory;
+mod redis;
+mod replica;
+mod routing;
+mod shared;
+mod writer;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+pub use self::redis::Redis;
+pub use routing::Route;
+use writer::Writer;
 
-use crate::sessions::store::redis::RedisStore;
-pub use driver::ReconnectingDriver;
+/// The longest a join or resume waits for its seat to be in Redis.
+const DURABLE_WAIT: Duration = Duration::from_secs(2);
 
-/// The Socket.IO adapter type of a cluster node (`E` is filled in by socketioxide).
-pub type ClusterAdapter<E> = CustomRedisAdapter<E, ReconnectingDriver>;
-
-/// What a cluster node needs from Redis, connected.
+/// What a cluster node knows of the cluster.
 pub struct Cluster {
-    pub store: Arc<RedisStore>,
+    redis: Redis,
+    writer: Writer,
+    node_id: String,
+    public_url: String,
+    node_ttl: Duration,
     /// Signs recording links, the same on every node.
     pub link_secret: [u8; 32],
-    pub adapter: RedisAdapterCtr<ReconnectingDriver>,
-    pub node_id: String,
-    pub node_ttl: Duration,
+    /// The epoch under which this node owns each of its rooms. A std Mutex: held only to read or
+    /// write the map, never across `.await`.
+    epochs: Mutex<HashMap<String, u64>>,
+    /// The cluster's room and seat counts, as last read.
+    counts: Mutex<Option<(usize, usize)>>,
+    /// One takeover at a time on this node, so two requests for one room restore it once.
+    claiming: tokio::sync::Mutex<()>,
 }
 
 impl Cluster {
-    /// Connects to Redis twice: commands for the store, RESP3 pub/sub for the adapter.
+    /// Connects to Redis, announces this node and agrees on the link secret.
     pub async fn connect(
         url: &str,
         prefix: &str,
         node_ttl: Duration,
-    ) -> Result<Cluster, redis::RedisError> {
-        let store = RedisStore::connect(url, prefix).await?;
-        let client = redis::Client::open(with_resp3(url))?;
-        let driver = ReconnectingDriver::connect(client).await?;
-        let config = RedisAdapterConfig::new().with_prefix(prefix.to_owned());
-        let adapter = RedisAdapterCtr::new_with_driver(driver, config);
-        let node_id = node_id()?;
-        store
-            .heartbeat(&node_id, node_ttl)
+        public_url: &str,
+        replay_capacity: usize,
+    ) -> Result<Arc<Cluster>, ::redis::RedisError> {
+        let redis = Redis::connect(url, prefix).await?;
+        let node_id = random_hex()?;
+        let refused = |what| ::redis::RedisError::from((::redis::ErrorKind::Io, what));
+        redis
+            .heartbeat(&node_id, public_url, (0, 0), node_ttl)
             .await
-            .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "heartbeat refused")))?;
+            .map_err(|_| refused("heartbeat refused"))?;
         let mut candidate = [0u8; 32];
-        getrandom::fill(&mut candidate)
-            .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "no random source")))?;
-        let link_secret = store.shared_secret(candidate).await?;
-        Ok(Cluster {
-            link_secret,
-            store: Arc::new(store),
-            adapter,
+        getrandom::fill(&mut candidate).map_err(|_| refused("no random source"))?;
+        let link_secret = redis.shared_secret(candidate).await?;
+        Ok(Arc::new(Cluster {
+            writer: Writer::start(redis.clone(), replay_capacity),
+            redis,
             node_id,
+            public_url: public_url.to_owned(),
             node_ttl,
-        })
+            link_secret,
+            epochs: Mutex::default(),
+            counts: Mutex::default(),
+            claiming: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    pub fn node_id(&self) -> &str {
+        &self.node_id
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// True when Redis answers within a second.
+    pub async fn ready(&self) -> bool {
+        matches!(
+            tokio::time::timeout(Duration::from_secs(1), self.redis.ping()).await,
+            Ok(true)
+        )
+    }
+
+    /// Keeps this node's heartbeat alive (three times per TTL) with its counts, and reads the
+    /// cluster's counts for the gauges.
+    pub async fn heartbeat(self: Arc<Self>, local_counts: impl Fn() -> (usize, usize)) {
+        let mut interval = tokio::time::interval(self.node_ttl / 3);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let beat = self.redis.heartbeat(
+                &self.node_id,
+                &self.public_url,
+                local_counts(),
+                self.node_ttl,
+            );
+            if beat.await.is_err() {
+                tracing::warn!("heartbeat not written: Redis unreachable");
+                continue;
+            }
+            if let Ok(counts) = self.redis.cluster_counts().await {
+                *lock(&self.counts) = Some(counts);
+            }
+        }
+    }
+
+    /// Waits until this node's changes so far are in Redis (a few ms), so a seat that was just
+    /// taken or resumed survives this node's crash. While Redis is away, it does not wait.
+    pub async fn durable(&self) {
+        self.writer.flush(DURABLE_WAIT).await;
+    }
+
+    fn epoch_of(&self, code: &str) -> Option<u64> {
+        lock(&self.epochs).get(code).copied()
     }
 }
 
-/// The adapter's pub/sub needs RESP3 pushes; add the flag unless the URL already says.
-fn with_resp3(url: &str) -> String {
-    if url.contains("protocol=") {
-        url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&protocol=resp3")
-    } else {
-        format!("{url}?protocol=resp3")
-    }
+/// The map behind a std Mutex, even if a panic poisoned it (its data stays consistent: every
+/// change is a single insert or remove).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn node_id() -> Result<String, redis::RedisError> {
+fn random_hex() -> Result<String, ::redis::RedisError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes)
-        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "no random source")))?;
+        .map_err(|_| ::redis::RedisError::from((::redis::ErrorKind::Io, "no random source")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Keeps this node's heartbeat key alive, three times per TTL.
-pub async fn heartbeat(store: Arc<RedisStore>, node_id: String, ttl: Duration) {
-    let mut interval = tokio::time::interval(ttl / 3);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
-        if store.heartbeat(&node_id, ttl).await.is_err() {
-            tracing::warn!("heartbeat not written: Redis unreachable");
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resp3_is_added_once() {
-        assert_eq!(with_resp3("redis://h:1/"), "redis://h:1/?protocol=resp3");
-        assert_eq!(
-            with_resp3("redis://h:1/?db=2"),
-            "redis://h:1/?db=2&protocol=resp3"
-        );
-        assert_eq!(
-            with_resp3("redis://h/?protocol=resp3"),
-            "redis://h/?protocol=resp3"
-        );
-    }
-}
+mod tests;

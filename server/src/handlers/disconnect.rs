@@ -23,7 +23,7 @@ pub async fn handle<A: Adapter>(
     } else {
         tracing::info!(sid = %socket.id, ?reason, "connection closed");
     }
-    let how = departure(reason, state.sessions.store().is_shared());
+    let how = departure(reason, state.cluster.is_some());
     let conn = conn_id(&socket);
     for code in state.sessions.close_connection(&conn) {
         if let Some(delivery) = state.sessions.depart(&conn, &code, how).await {
@@ -32,29 +32,11 @@ pub async fn handle<A: Adapter>(
     }
 }
 
-/// A cluster node is shutting down (a rolling restart): every seat of its clients is held as away
-/// now, while the node can still tell the rooms, so they resume on another node. The disconnect
-/// handlers that follow find nothing left to do (and may not run at all before the process ends).
-pub async fn hold_seats_for_restart<A: Adapter>(io: &SocketIo<A>, state: &SharedState) {
-    let sockets = dispatch::root(io)
-        .map(|root| root.sockets())
-        .unwrap_or_default();
-    for socket in sockets {
-        let conn = conn_id(&socket);
-        for code in state.sessions.close_connection(&conn) {
-            if let Some(delivery) = state.sessions.depart(&conn, &code, Departure::Abrupt).await {
-                socket.leave(code);
-                dispatch::deliver(io, None, delivery).await;
-            }
-        }
-    }
-}
-
 /// On a cluster, a node shutting down (a rolling restart) holds its clients' seats: they resume on
 /// another node. A single node going down takes its rooms with it, so there is nothing to hold.
-fn departure(reason: DisconnectReason, shared_store: bool) -> Departure {
+fn departure(reason: DisconnectReason, cluster: bool) -> Departure {
     match reason {
-        DisconnectReason::ClosingServer if shared_store => Departure::Abrupt,
+        DisconnectReason::ClosingServer if cluster => Departure::Abrupt,
         DisconnectReason::ClientNSDisconnect | DisconnectReason::ClosingServer => {
             Departure::Explicit
         }

@@ -1,7 +1,6 @@
 //! Sending what the SessionManager decided: a room's sequenced events (while the room is still
-//! locked, so they go out in seq order), and the per-connection consequences of a command. With the
-//! Redis adapter, room broadcasts reach members on every node, and a connection on another node is
-//! reached through the room of its own id.
+//! locked, so they go out in seq order), and the per-connection consequences of a command. Every
+//! member of a room is connected to this node (on a cluster, its owner), so all of it is local.
 
 use std::str::FromStr;
 
@@ -57,9 +56,6 @@ pub async fn kicked<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) {
         if let Err(err) = socket.emit(server::KICKED, &notice) {
             tracing::debug!(%err, "kick notice not sent");
         }
-    } else if let (Ok(sid), Some(root)) = (Sid::from_str(conn), root(io)) {
-        let _ = root.clone().to(sid).leave(room_code.to_owned()).await;
-        let _ = root.to(sid).emit(server::KICKED, &notice).await;
     }
 }
 
@@ -73,9 +69,6 @@ pub async fn taken_over<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &st
     if let Some(socket) = socket_of(io, conn) {
         socket.leave(room_code.to_owned());
         let _ = socket.disconnect();
-    } else if let (Ok(sid), Some(root)) = (Sid::from_str(conn), root(io)) {
-        let _ = root.clone().to(sid).leave(room_code.to_owned()).await;
-        let _ = root.to(sid).disconnect().await;
     }
 }
 

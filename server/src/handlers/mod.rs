@@ -1,6 +1,6 @@
 //! Socket.IO handlers, one function per client event. Each is thin: pass the rate limit, decode the
-//! payload, ask the SessionManager, send what it says. All socketioxide specifics stay in this module
-//! and `app.rs`.
+//! payload, ask the SessionManager, send what it says. socketioxide is used here, in `app.rs` and
+//! in `timers.rs` (which sends through `dispatch`).
 
 mod broadcast;
 mod client_ip;
@@ -48,11 +48,6 @@ pub async fn register<A: Adapter>(
     let ip = peer.map(|peer| client_ip::client_ip(peer, forwarded, &state.trusted_proxies));
     tracing::info!(sid = %socket.id, transport = ?socket.transport_type(), ?ip, "connection open");
     state.sessions.connections().open(&conn_id(&socket), ip);
-    if state.sessions.store().is_shared() {
-        // A room of its own id, so other nodes can reach this socket (kick, takeover) through
-        // the adapter.
-        socket.join(socket.id);
-    }
     socket.on(client::SESSION_CREATE, session::create::<A>);
     socket.on(client::SESSION_JOIN, session::join::<A>);
     socket.on(client::SESSION_RESUME, session::resume::<A>);

@@ -5,6 +5,8 @@ use socketioxide::adapter::Adapter;
 use super::dispatch;
 use super::payload::{OptionalPayload, Payload};
 use super::responder::{Ctx, Responder};
+use crate::cluster::Route;
+use crate::error::JamError;
 use crate::protocol::{
     client, server, CreateRequest, JoinRequest, LeaveAck, LeaveRequest, ResumeRequest,
     SessionCreated,
@@ -38,6 +40,9 @@ pub async fn join<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<JoinRequest
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_JOIN, request).await else {
         return;
     };
+    if let Err(err) = served_here(&r, &request.room_code).await {
+        return r.fail(err);
+    }
     let joined = match r
         .state
         .sessions
@@ -50,6 +55,7 @@ pub async fn join<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<JoinRequest
     // The room is locked until the delivery is dropped: tell the others first, then subscribe the
     // joiner, so it neither hears its own user-joined nor misses anything sent after its join.
     let code = joined.delivery.room_code.clone();
+    durable(&r).await;
     dispatch::deliver(&r.io, Some(&r.socket), joined.delivery).await;
     r.socket.join(code);
     r.reply(server::SESSION_JOINED, &joined.session);
@@ -60,6 +66,9 @@ pub async fn resume<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ResumeReq
     let Some((r, request)) = Responder::accept(ctx, client::SESSION_RESUME, request).await else {
         return;
     };
+    if let Err(err) = served_here(&r, &request.room_code).await {
+        return r.fail(err);
+    }
     let outcome = match r.state.sessions.resume(&r.conn, &request).await {
         Ok(outcome) => outcome,
         Err(err) => return r.fail(err),
@@ -68,6 +77,7 @@ pub async fn resume<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ResumeReq
     if let Some(previous) = &outcome.previous_conn {
         dispatch::taken_over(&r.io, previous, &code).await;
     }
+    durable(&r).await;
     dispatch::deliver(&r.io, Some(&r.socket), outcome.delivery).await;
     r.socket.join(code);
     r.reply(server::SESSION_RESUMED, &outcome.resumed);
@@ -86,5 +96,27 @@ pub async fn leave<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveReque
             r.ack(&LeaveAck { room_code });
         }
         Err(err) => r.fail(err),
+    }
+}
+
+/// On a cluster, a room is joined and resumed on the node that owns it: `moved` names that node
+/// (this one may first take the room over, when its owner is gone).
+async fn served_here<A: Adapter>(r: &Responder<A>, room_code: &str) -> Result<(), JamError> {
+    let Some(cluster) = &r.state.cluster else {
+        return Ok(());
+    };
+    match cluster.route(&r.state.sessions, room_code).await? {
+        (Route::Moved(url), _) => Err(JamError::Moved(url)),
+        // A takeover's away events reach nobody here yet: they are kept for the resumes.
+        (Route::Here | Route::Missing, _takeover) => Ok(()),
+    }
+}
+
+/// On a cluster, a seat is acknowledged once it is in Redis: the client's token must survive this
+/// node's crash (the room's broadcasts are written behind its back and never wait). The room stays
+/// locked meanwhile (a few ms), so the client's snapshot still comes before any live event.
+async fn durable<A: Adapter>(r: &Responder<A>) {
+    if let Some(cluster) = &r.state.cluster {
+        cluster.durable().await;
     }
 }

@@ -277,6 +277,10 @@ pub struct ErrorPayload {
     pub message: String,
     pub code: ErrorCode,
     pub event: String,
+    /// `moved` only: the public URL of the node that serves the room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub url: Option<String>,
 }
 
 impl ErrorPayload {
@@ -285,6 +289,7 @@ impl ErrorPayload {
             message: err.to_string(),
             code: err.code(),
             event: event.to_owned(),
+            url: err.url().map(str::to_owned),
         }
     }
 }

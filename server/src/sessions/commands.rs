@@ -4,7 +4,6 @@ use tokio::time::Instant;
 
 use super::room::{Room, Sequenced};
 use super::settings::SettingsPatch;
-use super::store::WithReplay;
 use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
 use crate::protocol::BroadcastRequest;
@@ -39,7 +38,7 @@ impl SessionManager {
             });
         }
         let mut room = self
-            .lock_room(&request.room_code, JamError::NotInRoom, WithReplay::No)
+            .lock_room(&request.room_code, JamError::NotInRoom)
             .await?;
         let now_ms = self.now_ms();
         let (events, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
@@ -57,9 +56,7 @@ impl SessionManager {
         room_code: &str,
         run: impl FnOnce(&mut Room) -> Result<Vec<Sequenced>, JamError>,
     ) -> Result<Delivery, JamError> {
-        let mut room = self
-            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
-            .await?;
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
         let events = run(&mut room)?;
         self.deliver(room, events).await
     }
@@ -136,9 +133,7 @@ impl SessionManager {
         room_code: &str,
         user_id: &str,
     ) -> Result<(Option<ConnId>, Delivery), JamError> {
-        let mut room = self
-            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
-            .await?;
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
         let now = Instant::now();
         let (target, events) = self.tracked(&mut room, |room| room.kick(conn, user_id, now))?;
         if let Some(target) = &target {
@@ -153,9 +148,7 @@ impl SessionManager {
             return;
         }
         for code in self.conns.rooms_of(conn) {
-            let locked = self
-                .lock_room(&code, JamError::NotInRoom, WithReplay::No)
-                .await;
+            let locked = self.lock_room(&code, JamError::NotInRoom).await;
             if let Ok(mut room) = locked {
                 room.set_rtt(conn, rtt_ms);
                 let _ = self.deliver(room, Vec::new()).await;

@@ -2,7 +2,6 @@
 
 use tokio::time::Instant;
 
-use super::store::{SessionStore, WithReplay};
 use super::{validate, ConnId, Delivery, Joined, SessionManager};
 use crate::error::{ErrorCode, JamError};
 use crate::protocol::{LeaveReason, ResumeRequest, SessionResumed};
@@ -37,9 +36,7 @@ impl SessionManager {
         let name = validate::display_name(name)?;
         let now = Instant::now();
         self.check_guessing(conn, now).await?;
-        let locked = self
-            .lock_room(room_code, JamError::RoomNotFound, WithReplay::No)
-            .await;
+        let locked = self.lock_room(room_code, JamError::RoomNotFound).await;
         let mut room = match locked {
             Ok(room) => room,
             Err(err) => {
@@ -91,11 +88,7 @@ impl SessionManager {
         request: &ResumeRequest,
     ) -> Result<ResumeOutcome, JamError> {
         let mut room = self
-            .lock_room(
-                &request.room_code,
-                |_| JamError::ResumeFailed,
-                WithReplay::Yes,
-            )
+            .lock_room(&request.room_code, |_| JamError::ResumeFailed)
             .await?;
         let code = room.code.clone();
         let newly_reserved = self.conns.reserve_room(conn, &code)?;
@@ -141,9 +134,7 @@ impl SessionManager {
 
     /// Removes the connection from one room at its request.
     pub async fn leave(&self, conn: &ConnId, room_code: &str) -> Result<Delivery, JamError> {
-        let mut room = self
-            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
-            .await?;
+        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
         let index = room.member_index(conn)?;
         let now = Instant::now();
         let events = self.tracked(&mut room, |room| room.remove(index, LeaveReason::Left, now));
@@ -159,9 +150,7 @@ impl SessionManager {
 
     /// The connection leaves (or, abruptly, goes away from) one room it was in.
     pub async fn depart(&self, conn: &ConnId, room_code: &str, how: Departure) -> Option<Delivery> {
-        let locked = self
-            .lock_room(room_code, JamError::NotInRoom, WithReplay::No)
-            .await;
+        let locked = self.lock_room(room_code, JamError::NotInRoom).await;
         let mut room = locked.ok()?;
         let index = room.index_of_conn(conn)?;
         let now = Instant::now();
@@ -180,8 +169,10 @@ impl SessionManager {
     /// Refuses every join while the connection or its IP (on any node) guessed wrong too often.
     async fn check_guessing(&self, conn: &ConnId, now: Instant) -> Result<(), JamError> {
         self.conns.check_guessing(conn, now)?;
-        if let (SessionStore::Redis(store), Some(ip)) = (&self.store, self.conns.ip_of(conn)) {
-            if store.misses(ip).await? >= self.limits.max_code_misses_per_minute {
+        if let (Some(replica), Some(ip)) = (self.store.replica(), self.conns.ip_of(conn)) {
+            // Without Redis only this node's count applies: a join on a room's owner goes on.
+            let misses = replica.misses(ip).await.unwrap_or(0);
+            if misses >= self.limits.max_code_misses_per_minute {
                 return Err(JamError::RateLimited(
                     "too many wrong room codes; wait a minute",
                 ));
@@ -192,8 +183,8 @@ impl SessionManager {
 
     async fn record_miss(&self, conn: &ConnId, now: Instant) {
         self.conns.record_miss(conn, now);
-        if let (SessionStore::Redis(store), Some(ip)) = (&self.store, self.conns.ip_of(conn)) {
-            let _ = store.record_miss(ip).await;
+        if let (Some(replica), Some(ip)) = (self.store.replica(), self.conns.ip_of(conn)) {
+            replica.record_miss(ip);
         }
     }
 }

@@ -1,19 +1,22 @@
 //! The SessionManager: rooms, their participants and each connection's memberships and limits. It
 //! knows nothing of sockets: callers pass an opaque connection id and get back plain data saying what
 //! to send. Room-scoped results come as a [`Delivery`], which keeps the room locked until its events
-//! are sent, so every member receives them in `seq` order.
+//! are sent, so every member receives them in `seq` order. Rooms live in this node's memory; on a
+//! cluster a [`Replica`] hears of each change (see `replica.rs`).
 
 pub mod clock;
 mod codes;
 mod connections;
 pub mod ratelimit;
 mod recordings;
+pub mod replica;
 mod room;
 mod room_commands;
 mod room_presence;
 mod room_recording;
 pub mod settings;
 mod shards;
+pub mod snapshot;
 pub mod store;
 pub mod transport;
 mod validate;
@@ -28,12 +31,13 @@ use crate::error::JamError;
 use clock::ServerClock;
 use connections::Connections;
 use recordings::TakeStore;
+use replica::Replica;
 use room::RoomConfig;
 use settings::{Settings, SettingsPatch};
-use store::{MemoryRooms, RoomGuard, SessionStore, WithReplay};
+use store::{RoomGuard, SessionStore};
 
 pub use codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
-pub use housekeeping::{NodeLiveness, Sweep};
+pub use housekeeping::Sweep;
 pub use membership::{Departure, ResumeOutcome};
 pub use ratelimit::RateDecision;
 pub use room::{Resumed, Room, Sequenced};
@@ -86,26 +90,25 @@ pub struct SessionManager {
     takes: Arc<TakeStore>,
     store: SessionStore,
     conns: Connections,
-    /// With a shared store: the cluster's room count as last read by the sweeper.
-    shared_room_count: AtomicUsize,
+    /// Seats held in this node's rooms.
     participant_count: AtomicUsize,
 }
 
 impl SessionManager {
     /// A single node keeping its rooms in memory.
     pub fn new(limits: Limits) -> Self {
-        let store = SessionStore::Memory(MemoryRooms::default());
-        Self::with_store(limits, store, "local", None)
+        Self::with_replica(limits, None, "local", None)
     }
 
-    /// A node of a cluster when `store` is shared; `node_id` tells this node's members apart and
+    /// A node of a cluster when `replica` is given; `node_id` tells this node's members apart and
     /// `link_secret` (shared by the cluster) signs recording links.
-    pub fn with_store(
+    pub fn with_replica(
         limits: Limits,
-        store: SessionStore,
+        replica: Option<Arc<dyn Replica>>,
         node_id: &str,
         link_secret: Option<[u8; 32]>,
     ) -> Self {
+        let store = SessionStore::new(replica);
         let clock = ServerClock::new();
         let takes = Arc::new(match link_secret {
             Some(secret) => TakeStore::with_secret(limits.recording_ttl, secret),
@@ -125,7 +128,6 @@ impl SessionManager {
             room_config,
             takes,
             store,
-            shared_room_count: AtomicUsize::new(0),
             participant_count: AtomicUsize::new(0),
         }
     }
@@ -142,23 +144,30 @@ impl SessionManager {
         &self.limits
     }
 
-    /// Live rooms (with a shared store: in the whole cluster, as of the last sweep).
+    /// Live rooms (on a cluster: in the whole cluster, as last read, or this node's until then).
     pub fn room_count(&self) -> usize {
-        match &self.store {
-            SessionStore::Memory(rooms) => rooms.len(),
-            SessionStore::Redis(_) => self.shared_room_count.load(Ordering::Relaxed),
-        }
+        self.cluster_counts()
+            .map_or(self.store.len(), |(rooms, _)| rooms)
     }
 
-    /// Seats held, present or away (with a shared store: in the whole cluster, as of this node's
-    /// last change or sweep).
+    /// Seats held, present or away (on a cluster: likewise).
     pub fn participant_count(&self) -> usize {
+        self.cluster_counts()
+            .map_or(self.local_participant_count(), |(_, seats)| seats)
+    }
+
+    /// Seats held in this node's rooms.
+    pub fn local_participant_count(&self) -> usize {
         self.participant_count.load(Ordering::Relaxed)
     }
 
-    fn note_shared_seats(&self, seats: i64) {
-        let seats = usize::try_from(seats).unwrap_or(0);
-        self.participant_count.store(seats, Ordering::Relaxed);
+    /// Rooms in this node's memory.
+    pub fn local_room_count(&self) -> usize {
+        self.store.len()
+    }
+
+    fn cluster_counts(&self) -> Option<(usize, usize)> {
+        self.store.replica()?.cluster_counts()
     }
 
     /// Server time, ms since the UNIX epoch, from a monotonic clock.
@@ -175,12 +184,10 @@ impl SessionManager {
         if let Some(take) = self.takes.get(file_name, Instant::now()) {
             return Some(take);
         }
-        let SessionStore::Redis(store) = &self.store else {
-            return None;
-        };
+        let replica = self.store.replica()?;
         let stem = file_name.strip_suffix(".mid").unwrap_or(file_name);
         let (take_id, mac) = stem.split_once('-')?;
-        let (room_code, take) = store.take(take_id).await.ok()??;
+        let (room_code, take) = replica.take(take_id).await?;
         self.takes
             .is_genuine(&room_code, take_id, mac)
             .then(|| Arc::new(take))
@@ -211,9 +218,7 @@ impl SessionManager {
                 &self.room_config,
                 Instant::now(),
             );
-            let due_ms = self.now_ms() + self.limits.empty_room_ttl.as_secs_f64() * 1000.0;
-            if self.store.insert(room, due_ms).await? {
-                self.shared_room_count.fetch_add(1, Ordering::Relaxed);
+            if self.store.insert(room).await? {
                 return Ok(code);
             }
         }
@@ -225,19 +230,14 @@ impl SessionManager {
         &self,
         input: &str,
         missing: fn(String) -> JamError,
-        replay: WithReplay,
     ) -> Result<RoomGuard, JamError> {
         let code = normalize_room_code(input).ok_or_else(|| missing(shown(input)))?;
-        let room = self.store.lock(&code, replay, &self.room_config).await?;
+        let room = self.store.lock(&code).await;
         room.ok_or_else(|| missing(code))
     }
 
-    /// Runs `change` on the room and keeps the participant gauge in step with it (in memory; with
-    /// Redis the store counts seats as rooms are saved).
+    /// Runs `change` on the room and keeps the participant gauge in step with it.
     fn tracked<R>(&self, room: &mut Room, change: impl FnOnce(&mut Room) -> R) -> R {
-        if self.store.is_shared() {
-            return change(room);
-        }
         let before = room.len();
         let result = change(room);
         let after = room.len();
@@ -251,18 +251,10 @@ impl SessionManager {
         result
     }
 
-    /// Saves the room's change (for the other nodes) and hands over its events, room still locked.
+    /// Tells the replica (if any) of the room's change and hands over its events, room still locked.
     async fn deliver(&self, room: RoomGuard, events: Vec<Sequenced>) -> Result<Delivery, JamError> {
         let mut room = room;
-        // Only a shared store keeps the sweep's deadlines; a single node sweeps every room.
-        let due_ms = self
-            .store
-            .is_shared()
-            .then(|| self.next_due_ms(&room))
-            .flatten();
-        if let Some(seats) = self.store.save(&mut room, &events, due_ms).await? {
-            self.note_shared_seats(seats);
-        }
+        self.store.save(&mut room, &events);
         Ok(Delivery {
             room_code: room.code.clone(),
             events,
@@ -274,6 +266,7 @@ impl SessionManager {
 mod commands;
 mod housekeeping;
 mod membership;
+pub mod takeover;
 
 /// Client input echoed in an error message, cut short so a huge string cannot bloat the reply.
 fn shown(input: &str) -> String {

@@ -56,6 +56,9 @@ pub struct Room {
     /// Set when the room is deleted, for anyone who looked it up before and locks it after.
     pub(super) deleted: bool,
     pub(super) latency_dirty: bool,
+    /// After this node took the room over from one that died: events up to here may have been
+    /// relayed there and lost, so a resume from before it is told `gap`.
+    pub(super) unsure_below: u64,
     pub(super) recorder: Recorder,
     pub(super) clock: ServerClock,
     /// This server's node id, given to members who join or resume through it.
@@ -97,10 +100,16 @@ impl Room {
             empty_since: Some(now),
             deleted: false,
             latency_dirty: false,
+            unsure_below: 0,
             recorder: Recorder::new(config.takes.clone(), config.max_recording_events),
             clock: config.clock,
             node_id: config.node_id.clone(),
         }
+    }
+
+    /// The room's code.
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
     pub(super) fn len(&self) -> usize {

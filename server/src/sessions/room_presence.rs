@@ -107,7 +107,8 @@ impl Room {
     /// Buffered events after `last_seq`, minus the member's own broadcasts; `gap` when some are gone.
     pub(super) fn missed_since(&self, last_seq: u64, member_id: &str) -> (Vec<MissedEvent>, bool) {
         let oldest = self.replay.front().map(|e| e.seq());
-        let gap = last_seq < self.seq && oldest.is_none_or(|oldest| oldest > last_seq + 1);
+        let gap = last_seq < self.unsure_below
+            || (last_seq < self.seq && oldest.is_none_or(|oldest| oldest > last_seq + 1));
         let missed = self
             .replay
             .iter()

@@ -34,9 +34,7 @@ async fn create(sessions: &SessionManager) -> String {
 
 /// One sweep of the room, as the timer runs it on a single node.
 async fn sweep(sessions: &SessionManager, code: &str) -> Sweep {
-    sessions
-        .sweep_room(code, &mut NodeLiveness::default())
-        .await
+    sessions.sweep_room(code).await
 }
 
 async fn join(sessions: &SessionManager, who: &str, code: &str) -> Result<Joined, JamError> {
@@ -304,27 +302,19 @@ async fn an_away_participant_leaves_when_the_grace_ends() {
     assert_eq!(sessions.participant_count(), 1);
 }
 
-/// Runs each behaviour test on an in-memory manager and on one backed by Redis (a fresh key prefix
-/// per test); the Redis ones are ignored by plain `cargo test` (see `store::tests`).
-macro_rules! on_both_stores {
+/// Each behaviour test, on a fresh manager.
+macro_rules! on_a_fresh_manager {
     ($($name:ident),* $(,)?) => {
-        mod in_memory {
+        mod fresh {
             $(#[tokio::test]
             async fn $name() {
                 super::$name(super::SessionManager::new(super::limits())).await
             })*
         }
-        mod on_redis {
-            $(#[tokio::test]
-            #[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
-            async fn $name() {
-                super::$name(super::redis_manager(super::limits()).await).await
-            })*
-        }
     };
 }
 
-on_both_stores!(
+on_a_fresh_manager!(
     created_rooms_have_distinct_well_formed_codes_and_settings,
     join_lists_everyone_in_join_order_and_codes_ignore_case,
     joining_twice_returns_the_same_identity_without_events,
@@ -335,9 +325,3 @@ on_both_stores!(
     an_abrupt_departure_holds_the_seat_and_an_explicit_one_gives_it_up,
     resume_moves_the_seat_to_the_new_connection,
 );
-
-/// A manager on the Redis that `JAM_TEST_REDIS_URL` names (the test fails without it).
-pub(super) async fn redis_manager(limits: Limits) -> SessionManager {
-    let store = store::tests::redis_store().await;
-    SessionManager::with_store(limits, SessionStore::Redis(store), "node-a", None)
-}

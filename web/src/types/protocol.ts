@@ -1,7 +1,7 @@
 // Generated from server/src/protocol by ts-rs. Do not edit by hand:
 // run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types` after changing the Rust types.
 
-export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "unavailable" | "internal";
+export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "unavailable" | "moved" | "internal";
 
 export type Settings = { bpm: number, beatsPerBar: number, beatUnit: number, key: string | null, locked: boolean, maxParticipants: number, };
 
@@ -171,7 +171,11 @@ seq: number, };
 
 export type CommandAck = { roomCode: string, seq: number, };
 
-export type ErrorPayload = { message: string, code: ErrorCode, event: string, };
+export type ErrorPayload = { message: string, code: ErrorCode, event: string, 
+/**
+ * `moved` only: the public URL of the node that serves the room.
+ */
+url?: string, };
 
 export type AckError = { error: ErrorPayload, };
 

@@ -37,6 +37,10 @@ impl MemoryRooms {
         true
     }
 
+    pub fn contains(&self, code: &str) -> bool {
+        self.rooms.lock(code).contains_key(code)
+    }
+
     pub async fn lock(&self, code: &str) -> Option<OwnedMutexGuard<Room>> {
         let cell = self.rooms.lock(code).get(code).cloned()?;
         let room = cell.lock_owned().await;

@@ -1,145 +1,122 @@
-//! Where rooms live: in this process's memory (one node), or in Redis, shared by every node of a
-//! cluster. Either way a room is worked on under a lock held until its events are sent, so every
-//! member sees them in `seq` order; with Redis the lock is a key every node respects, and the room is
-//! read when locked and written back (with its new replay events) before anything is sent.
+//! Where rooms live: in this node's memory, one async lock per room held until the room's events are
+//! sent, so every member sees them in `seq` order. On a cluster, a [`Replica`] is told of every
+//! change after it is made (and keeps room codes unique across nodes); it never holds the room up.
 
-mod local_queue;
 mod memory;
-mod record;
-pub mod redis;
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use tokio::sync::OwnedMutexGuard;
 
-use super::room::{Room, RoomConfig, Sequenced};
+use super::replica::Replica;
+use super::room::{Room, Sequenced};
 use crate::error::JamError;
 pub use memory::MemoryRooms;
-use redis::{RedisLock, RedisStore};
 
-/// The session store: rooms by code, and the few counters that must be shared by a cluster.
-pub enum SessionStore {
-    Memory(MemoryRooms),
-    Redis(Arc<RedisStore>),
+/// The session store: this node's rooms, and the cluster's replica when there is one.
+pub struct SessionStore {
+    rooms: MemoryRooms,
+    replica: Option<Arc<dyn Replica>>,
 }
 
-/// A locked room. Dropping it releases the lock; changes reach other nodes only through `save`.
-pub struct RoomGuard(Held);
-
-enum Held {
-    Local(OwnedMutexGuard<Room>),
-    Shared(Box<Room>, RedisLock),
-}
+/// A locked room. Dropping it releases the lock.
+pub struct RoomGuard(OwnedMutexGuard<Room>);
 
 impl Deref for RoomGuard {
     type Target = Room;
     fn deref(&self) -> &Room {
-        match &self.0 {
-            Held::Local(room) => room,
-            Held::Shared(room, _) => room,
-        }
+        &self.0
     }
 }
 
 impl DerefMut for RoomGuard {
     fn deref_mut(&mut self) -> &mut Room {
-        match &mut self.0 {
-            Held::Local(room) => room,
-            Held::Shared(room, _) => room,
-        }
+        &mut self.0
     }
-}
-
-/// Whether a lock must also read the replay buffer (only a resume needs it).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum WithReplay {
-    Yes,
-    No,
 }
 
 impl SessionStore {
+    pub fn new(replica: Option<Arc<dyn Replica>>) -> Self {
+        SessionStore {
+            rooms: MemoryRooms::default(),
+            replica,
+        }
+    }
+
+    /// True on a cluster node.
     pub fn is_shared(&self) -> bool {
-        matches!(self, SessionStore::Redis(_))
+        self.replica.is_some()
     }
 
-    /// Stores a new room unless its code is taken; false when it is. `due_ms`: when the sweep must
-    /// look at it (a shared store sweeps only rooms that are due).
-    pub async fn insert(&self, room: Room, due_ms: f64) -> Result<bool, JamError> {
-        match self {
-            SessionStore::Memory(rooms) => Ok(rooms.insert(room)),
-            SessionStore::Redis(store) => store.insert(&room, due_ms).await,
+    pub fn replica(&self) -> Option<&Arc<dyn Replica>> {
+        self.replica.as_ref()
+    }
+
+    /// Rooms in this node's memory.
+    pub fn len(&self) -> usize {
+        self.rooms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rooms.is_empty()
+    }
+
+    /// Stores a new room unless its code is taken (here or, on a cluster, by another node's room).
+    pub async fn insert(&self, room: Room) -> Result<bool, JamError> {
+        if let Some(replica) = &self.replica {
+            if !replica.reserve(&room.code).await? {
+                return Ok(false);
+            }
+            replica.created(&room);
         }
+        Ok(self.rooms.insert(room))
     }
 
-    /// Locks the room `code` names; None when there is no such live room.
-    pub async fn lock(
-        &self,
-        code: &str,
-        replay: WithReplay,
-        config: &RoomConfig,
-    ) -> Result<Option<RoomGuard>, JamError> {
-        match self {
-            SessionStore::Memory(rooms) => Ok(rooms
-                .lock(code)
-                .await
-                .map(|room| RoomGuard(Held::Local(room)))),
-            SessionStore::Redis(store) => {
-                let locked = store.lock(code, replay, config).await?;
-                Ok(locked.map(|(room, lock)| RoomGuard(Held::Shared(Box::new(room), lock))))
-            }
-        }
+    /// A room restored by the cluster (taken over from a node that is gone): kept as it is.
+    pub fn adopt(&self, room: Room) -> bool {
+        self.rooms.insert(room)
     }
 
-    /// Makes the room's changes and new events visible to the other nodes (nothing to do in memory);
-    /// with Redis, returns the cluster's seat count after the change.
-    pub async fn save(
-        &self,
-        room: &mut RoomGuard,
-        events: &[Sequenced],
-        due_ms: Option<f64>,
-    ) -> Result<Option<i64>, JamError> {
-        match (&mut room.0, self) {
-            (Held::Shared(room, lock), SessionStore::Redis(store)) => {
-                let seats = store.save(room, lock, events, due_ms).await?;
-                for (take_id, take) in room.recorder.drain_finished() {
-                    store.keep_take(&room.code, &take_id, &take).await?;
-                }
-                Ok(Some(seats))
+    /// Locks the room `code` names; None when this node has no such live room.
+    pub async fn lock(&self, code: &str) -> Option<RoomGuard> {
+        self.rooms.lock(code).await.map(RoomGuard)
+    }
+
+    /// True when the room is in this node's memory.
+    pub fn holds(&self, code: &str) -> bool {
+        self.rooms.contains(code)
+    }
+
+    /// Tells the replica of the room's change and new events; hands finished takes over to it.
+    pub fn save(&self, room: &mut RoomGuard, events: &[Sequenced]) {
+        let finished = room.recorder.drain_finished();
+        if let Some(replica) = &self.replica {
+            replica.changed(room, events);
+            for (take_id, take) in finished {
+                replica.keep_take(&room.code, &take_id, take);
             }
-            (Held::Local(room), _) => {
-                room.recorder.drain_finished();
-                Ok(None)
-            }
-            _ => Ok(None),
         }
     }
 
     /// Deletes the locked room for good.
-    pub async fn delete(&self, mut room: RoomGuard) -> Result<(), JamError> {
+    pub fn delete(&self, mut room: RoomGuard) {
         room.deleted = true;
-        match (room.0, self) {
-            (Held::Local(room), SessionStore::Memory(rooms)) => {
-                rooms.remove(&room.code);
-                Ok(())
-            }
-            (Held::Shared(room, lock), SessionStore::Redis(store)) => {
-                let take_ttl = room.recorder.take_ttl();
-                store.delete(&room.code, lock).await?;
-                store.expire_takes(room.recorder.take_ids(), take_ttl).await
-            }
-            _ => Err(JamError::Internal),
+        self.rooms.remove(&room.code);
+        if let Some(replica) = &self.replica {
+            replica.deleted(&room);
+            let ttl = room.recorder.take_ttl();
+            replica.expire_takes(room.recorder.take_ids().to_vec(), ttl);
         }
     }
 
-    /// Codes of every live room.
-    pub async fn codes(&self) -> Result<Vec<String>, JamError> {
-        match self {
-            SessionStore::Memory(rooms) => Ok(rooms.codes()),
-            SessionStore::Redis(store) => store.codes().await,
-        }
+    /// Drops the room from this node's memory without telling the replica (it was handed over).
+    pub fn forget(&self, code: &str) {
+        self.rooms.remove(code);
+    }
+
+    /// Codes of every room in this node's memory.
+    pub fn codes(&self) -> Vec<String> {
+        self.rooms.codes()
     }
 }
-
-#[cfg(test)]
-pub(super) mod tests;

@@ -1,15 +1,15 @@
-//! A room as it is kept in Redis: plain data with times as server ms (instants mean nothing to other
-//! nodes), and room events encoded for the replay list. msgpack, because relayed `data` may hold
-//! binary attachments that JSON cannot carry.
+//! A room as another node can read it back: plain data with times as server ms (instants mean
+//! nothing to other nodes), and room events encoded for the log. msgpack, because relayed `data`
+//! may hold binary attachments that JSON cannot carry.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::super::room::{Member, Room, RoomConfig};
-use super::super::settings::Settings;
-use super::super::transport::Transport;
+use super::room::{Member, Room, RoomConfig};
+use super::settings::Settings;
+use super::transport::Transport;
 use crate::error::JamError;
 use crate::protocol::{server, Participant, RecordingInfo, RoomEvent};
 use crate::recording::Take;
@@ -25,7 +25,7 @@ struct MemberRecord {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(in crate::sessions) struct RoomRecord {
+pub struct RoomRecord {
     code: String,
     members: Vec<MemberRecord>,
     host_id: Option<String>,
@@ -42,7 +42,11 @@ pub(in crate::sessions) struct RoomRecord {
 }
 
 impl RoomRecord {
-    pub(in crate::sessions) fn of(room: &Room) -> RoomRecord {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn of(room: &Room) -> RoomRecord {
         let clock = room.clock;
         RoomRecord {
             code: room.code.clone(),
@@ -72,11 +76,7 @@ impl RoomRecord {
     }
 
     /// The live room on this node; `replay` is what the store holds (oldest first), when it was read.
-    pub(in crate::sessions) fn into_room(
-        self,
-        config: &RoomConfig,
-        replay: VecDeque<Arc<RoomEvent>>,
-    ) -> Room {
+    pub fn into_room(self, config: &RoomConfig, replay: VecDeque<Arc<RoomEvent>>) -> Room {
         let clock = config.clock;
         let now = tokio::time::Instant::now();
         let mut room = Room::new(self.code, self.settings, config, now);
@@ -104,11 +104,11 @@ impl RoomRecord {
         room
     }
 
-    pub(in crate::sessions) fn encode(&self) -> Result<Vec<u8>, JamError> {
+    pub fn encode(&self) -> Result<Vec<u8>, JamError> {
         rmp_serde::to_vec_named(self).map_err(|_| JamError::Internal)
     }
 
-    pub(in crate::sessions) fn decode(bytes: &[u8]) -> Result<RoomRecord, JamError> {
+    pub fn decode(bytes: &[u8]) -> Result<RoomRecord, JamError> {
         rmp_serde::from_slice(bytes).map_err(|err| {
             tracing::error!(%err, "a stored room could not be read");
             JamError::Internal
@@ -117,14 +117,14 @@ impl RoomRecord {
 }
 
 /// `name \0 msgpack(payload)`: the name says which payload type to read back.
-pub(in crate::sessions) fn encode_event(event: &RoomEvent) -> Result<Vec<u8>, JamError> {
+pub fn encode_event(event: &RoomEvent) -> Result<Vec<u8>, JamError> {
     let mut bytes = event.name().as_bytes().to_vec();
     bytes.push(0);
     rmp_serde::encode::write_named(&mut bytes, event).map_err(|_| JamError::Internal)?;
     Ok(bytes)
 }
 
-pub(in crate::sessions) fn decode_event(bytes: &[u8]) -> Option<RoomEvent> {
+pub fn decode_event(bytes: &[u8]) -> Option<RoomEvent> {
     let split = bytes.iter().position(|&b| b == 0)?;
     let (name, payload) = (&bytes[..split], &bytes[split + 1..]);
     let name = std::str::from_utf8(name).ok()?;

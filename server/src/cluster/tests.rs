@@ -1,0 +1,197 @@
+//! Nodes of one cluster on the test Redis (`JAM_TEST_REDIS_URL`; plain `cargo test` reports these
+//! as ignored, scripts/test.sh runs them): `moved` to the owner, takeovers after a release and after
+//! a crash, and one takeover when two nodes are asked at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Cluster, Route};
+use crate::protocol::{BroadcastRequest, ResumeRequest};
+use crate::sessions::replica::Replica;
+use crate::sessions::takeover::SEQ_JUMP_AFTER_CRASH;
+use crate::sessions::{ConnId, SessionManager};
+
+const NODE_TTL: Duration = Duration::from_millis(600);
+
+struct Node {
+    cluster: Arc<Cluster>,
+    sessions: SessionManager,
+    heartbeat: tokio::task::JoinHandle<()>,
+}
+
+impl Node {
+    /// The node stops beating, as when it is killed: its heartbeat lapses after `NODE_TTL`.
+    fn die(&self) {
+        self.heartbeat.abort();
+    }
+}
+
+async fn node(prefix: &str, name: &str) -> Node {
+    let url = std::env::var("JAM_TEST_REDIS_URL")
+        .expect("this test needs Redis: set JAM_TEST_REDIS_URL (scripts/test.sh starts one)");
+    let public = format!("http://{name}.test/");
+    let cluster = Cluster::connect(&url, prefix, NODE_TTL, &public, 64)
+        .await
+        .expect("JAM_TEST_REDIS_URL is set but Redis does not answer");
+    let mut limits = crate::Config::defaults().limits();
+    limits.max_creates_per_minute = 100;
+    let replica: Arc<dyn Replica> = cluster.clone();
+    let sessions = SessionManager::with_replica(limits, Some(replica), cluster.node_id(), None);
+    let heartbeat = tokio::spawn(cluster.clone().heartbeat(|| (0, 0)));
+    Node {
+        cluster,
+        sessions,
+        heartbeat,
+    }
+}
+
+fn prefix() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).unwrap();
+    format!(
+        "jamtest-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+fn conn(name: &str) -> ConnId {
+    Arc::from(name)
+}
+
+/// A room on `owner` with Ann in it who heard nothing after joining, and three notes from Bob.
+async fn room_with_notes(owner: &Node) -> (String, String, u64) {
+    let code = owner.sessions.create_room(&conn("c"), None).await.unwrap();
+    let ann = owner
+        .sessions
+        .join(&conn("ann"), &code, "Ann")
+        .await
+        .ok()
+        .unwrap();
+    let (token, seen) = (ann.session.you.resume_token.clone(), ann.session.seq);
+    drop(ann);
+    drop(
+        owner
+            .sessions
+            .join(&conn("bob"), &code, "Bob")
+            .await
+            .ok()
+            .unwrap(),
+    );
+    for note in 0..3 {
+        let data = serde_json::from_str(&format!(r#"{{"note":{note}}}"#)).unwrap();
+        let request = BroadcastRequest {
+            room_code: code.clone(),
+            event_name: "note:on".into(),
+            data,
+        };
+        drop(
+            owner
+                .sessions
+                .broadcast(&conn("bob"), request)
+                .await
+                .unwrap(),
+        );
+    }
+    (code, token, seen)
+}
+
+fn resume(code: &str, token: &str, last_seq: u64) -> ResumeRequest {
+    ResumeRequest {
+        room_code: code.to_owned(),
+        resume_token: token.to_owned(),
+        last_seq,
+    }
+}
+
+async fn route(node: &Node, code: &str) -> Route {
+    node.cluster.route(&node.sessions, code).await.unwrap().0
+}
+
+#[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
+async fn another_node_moves_to_the_owner_and_takes_over_a_released_room_with_nothing_lost() {
+    let prefix = prefix();
+    let (a, b) = (node(&prefix, "a").await, node(&prefix, "b").await);
+    let idle = a.cluster.writer.flush(Duration::from_secs(2));
+    assert!(idle.await, "a flush with nothing queued returns at once");
+    let (code, token, seen) = room_with_notes(&a).await;
+    assert!(matches!(route(&b, &code).await, Route::Moved(url) if url == "http://a.test/"));
+    assert!(matches!(route(&a, &code).await, Route::Here));
+
+    a.cluster.release_all(&a.sessions).await;
+    a.die();
+    assert!(matches!(route(&b, &code).await, Route::Here));
+    let resumed = b
+        .sessions
+        .resume(&conn("ann2"), &resume(&code, &token, seen))
+        .await
+        .ok()
+        .unwrap();
+    let outcome = &resumed.resumed;
+    assert!(!outcome.gap, "nothing is missing after a release");
+    let notes = outcome
+        .missed
+        .iter()
+        .filter(|m| m.event == "event:broadcast")
+        .count();
+    assert_eq!(notes, 3, "the notes Ann had not heard are replayed");
+    let last_note = outcome.missed.iter().map(|m| m.data.seq()).max().unwrap();
+    assert!(
+        outcome.session.seq <= last_note + 4,
+        "seqs go on without a jump"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
+async fn a_crashed_owners_room_is_taken_over_once_with_a_gap_and_fresh_seqs() {
+    let prefix = prefix();
+    let a = node(&prefix, "a").await;
+    let (b, c) = (node(&prefix, "b").await, node(&prefix, "c").await);
+    let (code, token, seen) = room_with_notes(&a).await;
+    let bob = conn("bob");
+    let last = BroadcastRequest {
+        room_code: code.clone(),
+        event_name: "last".into(),
+        data: Default::default(),
+    };
+    let last_seq = a.sessions.broadcast(&bob, last).await.unwrap().seq;
+    tokio::time::sleep(Duration::from_millis(50)).await; // the writer's flush interval, and then some
+    a.die();
+    tokio::time::sleep(NODE_TTL + Duration::from_millis(300)).await;
+
+    let (on_b, on_c) = tokio::join!(route(&b, &code), route(&c, &code));
+    let taken = [&on_b, &on_c]
+        .iter()
+        .filter(|r| matches!(r, Route::Here))
+        .count();
+    assert_eq!(taken, 1, "exactly one node takes the room over");
+    let owner = if matches!(on_b, Route::Here) { &b } else { &c };
+    let other = if matches!(on_b, Route::Here) {
+        &on_c
+    } else {
+        &on_b
+    };
+    assert!(matches!(other, Route::Moved(url) if url == owner.cluster.public_url()));
+
+    let resumed = owner
+        .sessions
+        .resume(&conn("ann2"), &resume(&code, &token, seen))
+        .await
+        .ok()
+        .unwrap();
+    let outcome = &resumed.resumed;
+    assert!(
+        outcome.gap,
+        "after a crash, what was relayed last may be missing"
+    );
+    let replayed: Vec<u64> = outcome.missed.iter().map(|m| m.data.seq()).collect();
+    assert!(
+        replayed.contains(&last_seq),
+        "what reached Redis is replayed"
+    );
+    assert!(
+        outcome.session.seq > last_seq + SEQ_JUMP_AFTER_CRASH,
+        "no seq is given twice"
+    );
+}
