@@ -8,7 +8,10 @@
  * missed events in order exactly once (by `seq`), and falls back to a fresh join when the seat is
  * gone. When a server announces it is shutting down (`server:closing`, e.g. a rolling restart) it
  * reconnects by itself, which socket.io-client never does after a server-side disconnect, and
- * resumes there. It also keeps a shared clock.
+ * resumes there. In a cluster each room lives on one node: a join or resume answered `moved` takes
+ * the connection to that node and is asked again there, and when that node goes away the service
+ * comes back through the URL it was given, which says where the room lives now (./moves.ts). It
+ * also keeps a shared clock.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import {
@@ -26,10 +29,18 @@ import {
   type SettingsPatch,
 } from "../types/protocol";
 import { bestEstimate, estimateFrom, localNow, type ClockEstimate } from "./clockSync";
+import { DEFAULT_SOCKET_PATH, MAX_HOPS, hopsSoFar, socketTarget, type Move } from "./moves";
 import { ReconnectLoop, backoffMs, sleep } from "./reconnect";
 import { RoomTracker } from "./roomTracker";
-import { JamServiceError, isAckError } from "./serviceError";
-import { ROOM_EVENTS, Subscriptions, type Handler, type Listeners, type RoomEventKind } from "./subscriptions";
+import { JamServiceError, isAckError, isMoved, movedPayload, type MovedError } from "./serviceError";
+import {
+  ROOM_EVENTS,
+  Subscriptions,
+  type ConnectionState,
+  type Handler,
+  type Listeners,
+  type RoomEventKind,
+} from "./subscriptions";
 
 export type { ConnectionState } from "./subscriptions";
 export type Unsubscribe = () => void;
@@ -59,6 +70,12 @@ export class SocketService extends Subscriptions {
   private readonly reconnect = new ReconnectLoop(RECONNECT_BASE_MS, RECONNECT_MAX_MS);
   /** Bumped on every connect and disconnect, so a resume loop of an older connection stops. */
   private epoch = 0;
+  /** What `connect` was given: moves reuse the options, and a node that goes away sends us back. */
+  private home: { url: string; options: ConnectOptions } = { url: "", options: {} };
+  /** Set while the connection is one opened to follow a `moved` answer (until it drops). */
+  private move: Move | null = null;
+  /** Trips home in a row that reached no room's node; each waits longer before connecting. */
+  private homeTrips = 0;
 
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
     super();
@@ -67,32 +84,22 @@ export class SocketService extends Subscriptions {
   /**
    * Connects to the server at `url` (polling, then upgraded to websocket, unless `options` say
    * otherwise). Resolves once connected; rejects if the first attempt fails (the client keeps
-   * retrying in the background, and the connection state says so).
+   * retrying in the background, and the connection state says so). A path prefix in `url` (a
+   * node's public URL behind a proxy, `http://host/n/a/`) sets the socket.io path.
    */
   connect(url: string, options: ConnectOptions = {}): Promise<void> {
     this.disconnect();
-    const socket = io(url, { ...options, forceNew: true });
-    this.socket = socket;
-    this.setState("connecting");
-    this.forwardServerEvents(socket);
-    return new Promise((resolve, reject) => {
-      socket.once("connect", () => resolve());
-      socket.once("connect_error", (err) => reject(err));
-    });
+    this.home = { url, options };
+    this.homeTrips = 0;
+    return connected(this.open(url, options));
   }
 
   /** Closes the connection; the server gives up our seats at once (no resume). */
   disconnect(): void {
     this.stopClockResync();
-    this.reconnect.stop();
-    this.epoch++;
     this.rooms.forgetAll();
-    if (!this.socket) return;
-    this.socket.removeAllListeners();
-    this.socket.io.removeAllListeners();
-    this.socket.disconnect();
-    this.socket = null;
-    this.setState("offline");
+    this.move = null;
+    if (this.closeSocket()) this.setState("offline");
   }
 
   /** The underlying socket.io-client socket, for diagnostics; null when not connected. */
@@ -107,14 +114,17 @@ export class SocketService extends Subscriptions {
       : this.request<SessionCreated>(ClientEvents.SESSION_CREATE, { settings });
   }
 
-  /** Joins a room under a display name; resolves with everyone in it and our own identity. */
+  /**
+   * Joins a room under a display name; resolves with everyone in it and our own identity. In a
+   * cluster the connection first moves to the room's node if need be.
+   */
   joinSession(roomCode: string, name: string): Promise<SessionJoined> {
-    return this.request<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user: { name } });
+    return this.followingMoves<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user: { name } });
   }
 
   /** Re-attaches to a seat after a drop (done by itself; public for tools and tests). */
   resumeSession(roomCode: string, resumeToken: string, lastSeq: number): Promise<SessionResumed> {
-    return this.request<SessionResumed>(ClientEvents.SESSION_RESUME, { roomCode, resumeToken, lastSeq });
+    return this.followingMoves<SessionResumed>(ClientEvents.SESSION_RESUME, { roomCode, resumeToken, lastSeq });
   }
 
   async leaveSession(roomCode: string): Promise<LeaveAck> {
@@ -234,25 +244,40 @@ export class SocketService extends Subscriptions {
       this.rooms.forget(p.roomCode);
       this.notify("kicked", p);
     });
-    socket.on(ServerEvents.ERROR, (p: ErrorPayload) => this.notify("error", p));
+    socket.on(ServerEvents.ERROR, (p: ErrorPayload) => {
+      // A `moved` refusal is followed by the request it answers, which reports it if it gives up.
+      if (p.code !== "moved") this.notify("error", p);
+    });
     // A cluster node shutting down: come back (elsewhere, or to it restarted) and resume.
     socket.on(ServerEvents.CLOSING, () => {
       this.serverClosing = true;
     });
     socket.on("connect", () => this.onConnected());
-    socket.on("disconnect", (reason) => {
-      this.epoch++;
-      if (this.serverClosing) {
-        // Keep the rooms: the node holds our seats as away, for a resume on any node.
-        this.reconnect.start(socket, () => this.socket === socket);
-      } else if (reason === "io server disconnect") {
-        // Kicked out or our seat taken over elsewhere: stay away.
-        this.rooms.forgetAll();
-      }
-      this.setState(this.serverClosing || socket.active ? "reconnecting" : "offline");
-    });
+    socket.on("disconnect", (reason) => this.onDisconnected(socket, reason));
     socket.io.on("reconnect_attempt", () => this.setState("reconnecting"));
     socket.io.on("reconnect_failed", () => this.setState("offline"));
+  }
+
+  /**
+   * The connection dropped, or the server closed it. A connection we had moved to another node for
+   * comes back through the URL `connect` was given; any other waits for its own node.
+   */
+  private onDisconnected(socket: Socket, reason: Socket.DisconnectReason): void {
+    this.epoch++;
+    const moved = this.move !== null;
+    this.move = null; // Once back, a resume may follow a move afresh.
+    if (moved && (this.serverClosing || reason !== "io server disconnect")) {
+      this.goHome();
+      return;
+    }
+    if (this.serverClosing) {
+      // Keep the rooms: the node holds our seats as away, for a resume on any node.
+      this.reconnect.start(socket, () => this.socket === socket);
+    } else if (reason === "io server disconnect") {
+      // Kicked out or our seat taken over elsewhere: stay away.
+      this.rooms.forgetAll();
+    }
+    this.setState(this.serverClosing || socket.active ? "reconnecting" : "offline");
   }
 
   /** Delivers a room event once: replayed and live copies share a seq. */
@@ -265,13 +290,20 @@ export class SocketService extends Subscriptions {
     this.notify(kind, payload);
   }
 
-  /** (Re)connected: resume every room we were in before the drop. */
+  /**
+   * (Re)connected: resume every room we were in before the drop or the move, except the one whose
+   * request moved us here and asks again by itself.
+   */
   private onConnected(): void {
     this.epoch++;
     this.serverClosing = false;
     this.reconnect.stop();
+    if (this.move) this.homeTrips = 0; // Reached a room's node.
     this.setState("connected");
-    for (const room of this.rooms.all()) void this.resumeRoom(room.roomCode, this.epoch);
+    const asking = this.move?.retries ? this.move.roomCode : undefined;
+    for (const room of this.rooms.all()) {
+      if (room.roomCode !== asking) void this.resumeRoom(room.roomCode, this.epoch);
+    }
   }
 
   /**
@@ -285,9 +317,11 @@ export class SocketService extends Subscriptions {
       const room = current();
       if (!room) return;
       try {
-        await this.resumeSession(roomCode, room.resumeToken, room.lastSeq);
+        const { resumeToken, lastSeq } = room;
+        await this.request<SessionResumed>(ClientEvents.SESSION_RESUME, { roomCode, resumeToken, lastSeq });
         return;
       } catch (err) {
+        if (isMoved(err)) return this.followRoom(roomCode, err, epoch);
         const seatGone = err instanceof JamServiceError && err.code === "resume_failed";
         if (seatGone || attempt >= RESUME_ATTEMPTS) break;
       }
@@ -297,6 +331,97 @@ export class SocketService extends Subscriptions {
     if (!room) return;
     this.rooms.forget(roomCode);
     await this.joinSession(roomCode, room.name).catch(() => undefined);
+  }
+
+  /**
+   * A room's automatic resume was answered `moved`: the connection goes to the room's node, whose
+   * onConnected resumes every room there, this one included. A room carried along by another
+   * room's move, or out of hops, is given up instead (see `hopsSoFar`): one connection serves one
+   * node, and two rooms on different nodes must not bounce it between them.
+   */
+  private async followRoom(roomCode: string, moved: MovedError, epoch: number): Promise<void> {
+    if (epoch !== this.epoch || !this.rooms.get(roomCode)) return;
+    const hops = hopsSoFar(this.move, roomCode);
+    if (hops >= MAX_HOPS) {
+      this.rooms.forget(roomCode);
+      this.notify("error", movedPayload(moved));
+      return;
+    }
+    const move: Move = { roomCode, hops: hops + 1, retries: false };
+    await this.moveTo(moved.url, move).catch(() => {
+      if (this.move === move) this.goHome(); // Unreachable (maybe dead, still listed): ask again later.
+    });
+  }
+
+  /**
+   * Sends a join or resume, following `moved` answers: the connection goes to the room's node and
+   * the request is asked again there, at most MAX_HOPS times; then the `moved` refusal stands.
+   */
+  private async followingMoves<T>(event: string, payload: { roomCode: string; [key: string]: unknown }): Promise<T> {
+    for (let hops = 1; ; hops++) {
+      try {
+        return await this.request<T>(event, payload);
+      } catch (err) {
+        if (!isMoved(err)) throw err;
+        if (hops > MAX_HOPS) {
+          this.notify("error", movedPayload(err));
+          throw err;
+        }
+        const move: Move = { roomCode: payload.roomCode, hops, retries: true };
+        await this.moveTo(err.url, move).catch(() => {
+          if (this.move === move) this.goHome();
+          throw new JamServiceError({ message: `could not reach ${err.url}`, code: "not_connected", event });
+        });
+      }
+    }
+  }
+
+  /**
+   * Takes the connection to the node at `url` (its public URL), with the options `connect` was
+   * given and the path from the URL. The rooms stay tracked: onConnected resumes them there.
+   */
+  private moveTo(url: string, move: Move): Promise<void> {
+    this.closeSocket();
+    this.move = move;
+    return connected(this.open(url, { ...this.home.options, path: DEFAULT_SOCKET_PATH }), this.timeoutMs);
+  }
+
+  /**
+   * The node we had moved to dropped us, is closing, or cannot be reached: come back through the
+   * URL `connect` was given, which says where each room lives now, rather than wait for that node.
+   * Trips in a row wait longer: a dead node is still named the owner until its heartbeat lapses.
+   */
+  private goHome(): void {
+    this.closeSocket();
+    this.move = null;
+    const socket = this.open(this.home.url, { ...this.home.options, autoConnect: false }, "reconnecting");
+    this.reconnect.start(socket, () => this.socket === socket, this.homeTrips++);
+  }
+
+  /** Opens a socket to `url`; a path prefix in the URL wins over `options.path`. */
+  private open(url: string, options: ConnectOptions, state: ConnectionState = "connecting"): Socket {
+    const target = socketTarget(url);
+    const socket = io(target.uri, { ...options, path: target.path ?? options.path, forceNew: true });
+    this.socket = socket;
+    this.setState(state);
+    this.forwardServerEvents(socket);
+    return socket;
+  }
+
+  /**
+   * Says goodbye on the current socket (the server frees its seats at once) and ends its reconnects
+   * and resume loops; the rooms stay tracked. False when there was no socket.
+   */
+  private closeSocket(): boolean {
+    this.reconnect.stop();
+    this.epoch++;
+    const socket = this.socket;
+    if (!socket) return false;
+    socket.removeAllListeners();
+    socket.io.removeAllListeners();
+    socket.disconnect();
+    this.socket = null;
+    return true;
   }
 
   private deliverMissed(event: string, data: unknown): void {
@@ -324,6 +449,24 @@ export class SocketService extends Subscriptions {
     if (isAckError(reply)) throw new JamServiceError(reply.error);
     return reply;
   }
+}
+
+/**
+ * Resolves once `socket` connects; rejects if its first attempt fails, or after `limitMs` (a move
+ * must not wait forever, e.g. for a socket that `disconnect` dropped meanwhile).
+ */
+function connected(socket: Socket, limitMs?: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = limitMs === undefined ? undefined : setTimeout(() => reject(new Error("no connection")), limitMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once("connect_error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 export type { Handler, Listeners };
