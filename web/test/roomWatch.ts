@@ -5,7 +5,7 @@
 import type { Socket } from "socket.io-client";
 import { expect } from "vitest";
 import { ROOM_EVENTS } from "../src/services/subscriptions";
-import type { SessionJoined } from "../src/types/protocol";
+import type { ErrorPayload, SessionJoined } from "../src/types/protocol";
 import type { ClusterNode } from "./cluster";
 import { connectRaw, connectService } from "./harness";
 
@@ -34,11 +34,56 @@ export async function listen(node: ClusterNode): Promise<{ socket: Socket; event
   return { socket, events };
 }
 
-export async function watch(node: ClusterNode, roomCode: string, name: string): Promise<Watcher> {
-  const { socket, events } = await listen(node);
-  const joined = await socket.emitWithAck("session:join", { roomCode, user: { name } });
-  expect(joined, `${name} joins on node ${node.name}`).not.toHaveProperty("error");
-  return { name, node, socket, id: joined.you.id, token: joined.you.resumeToken, joined, events };
+/** A node of `nodes` that serves the room `url` names (a `moved` answer's URL). */
+function nodeAt(nodes: readonly ClusterNode[], url: string): ClusterNode {
+  const node = nodes.find((n) => n.url.replace(/\/?$/, "/") === url);
+  if (!node) throw new Error(`moved to ${url}, which is no node of this cluster`);
+  return node;
+}
+
+export interface Reply<T> {
+  node: ClusterNode;
+  socket: Socket;
+  events: RoomEvent[];
+  reply: T | { error: ErrorPayload };
+  /** The nodes that answered `moved` on the way. */
+  movedFrom: ClusterNode[];
+}
+
+/**
+ * Sends `event` through `node`, following `moved` answers to the node that serves the room (each
+ * time on a new socket), as socketService does; resolves with the last reply.
+ */
+export async function sendFollowing<T>(
+  nodes: readonly ClusterNode[],
+  node: ClusterNode,
+  event: string,
+  payload: unknown,
+): Promise<Reply<T>> {
+  const movedFrom: ClusterNode[] = [];
+  for (let hop = 0; ; hop++) {
+    const { socket, events } = await listen(node);
+    const reply: T | { error: ErrorPayload } = await socket.emitWithAck(event, payload);
+    const error = (reply as { error?: ErrorPayload }).error;
+    if (error?.code !== "moved" || hop >= 3) return { node, socket, events, reply, movedFrom };
+    socket.disconnect();
+    movedFrom.push(node);
+    node = nodeAt(nodes, error.url!);
+  }
+}
+
+/** A member who joined through `node` (and ended on the room's owner). */
+export async function watch(
+  node: ClusterNode,
+  roomCode: string,
+  name: string,
+  nodes: readonly ClusterNode[] = [node],
+): Promise<Watcher & { movedFrom: ClusterNode[] }> {
+  const sent = await sendFollowing<SessionJoined>(nodes, node, "session:join", { roomCode, user: { name } });
+  const joined = sent.reply as SessionJoined;
+  expect(joined, `${name} joins through node ${node.name}`).not.toHaveProperty("error");
+  const { socket, events, movedFrom } = sent;
+  return { name, node: sent.node, socket, id: joined.you.id, token: joined.you.resumeToken, joined, events, movedFrom };
 }
 
 export function payloadsOf<T>(w: Watcher, event: string): T[] {
