@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, Rust unit and integration tests, the TypeScript type check,
 # component tests, the tests that drive the real server with the official socket.io-client (one node,
-# and a cluster of nodes sharing a Redis), and the browser tests of the page in Chromium (Chromium and
-# redis-server are installed from Debian's packages when missing).
+# and a cluster of nodes sharing a Redis), and the browser tests of the page in Chromium (Chromium,
+# redis-server and nginx are installed from Debian's packages when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +17,9 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 
-step "redis-server for the cluster tests"
+step "redis-server and nginx for the cluster tests"
 ./scripts/ensure-redis.sh
+./scripts/ensure-nginx.sh
 # One throwaway redis-server on a free loopback port (nothing saved), so the SessionManager tests run
 # against Redis as well as in memory; the cluster tests in web/test/ start their own.
 redis_port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
