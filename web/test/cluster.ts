@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
+import type { SocketService } from "../src/services/socketService";
+import type { BroadcastEvent } from "../src/types/protocol";
 import { closeAllClients, eventually, spawnServer } from "./harness";
 
 const LOG_ROOT = fileURLToPath(new URL("../../test-output/cluster/", import.meta.url));
@@ -265,4 +267,42 @@ export function clustersForThisFile(): void {
     const failed = task.result?.state === "fail" || (task.result?.errors?.length ?? 0) > 0;
     await Promise.all(started.splice(0).map((cluster) => cluster.shutdown(failed)));
   });
+}
+
+/**
+ * Sends a tick every ~100 ms until stopped; keeps the seqs the server acknowledged. `flowing` waits
+ * for five more acknowledged ticks and for the latest to reach every receiver (`heard`: what each
+ * receiver's service delivered).
+ */
+export function keepBroadcasting(sender: SocketService, roomCode: string, heard: BroadcastEvent[][]) {
+  const acked: number[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let n = 0; running; n++) {
+      try {
+        acked.push((await sender.broadcastWithAck(roomCode, "tick", { n })).seq);
+      } catch {
+        // Reconnecting or not resumed yet: this tick reached nobody, and the test does not expect it.
+      }
+      await sleep(100);
+    }
+  })();
+  const latestHeard = async () => {
+    const last = acked.at(-1) ?? Infinity;
+    return heard.every((events) => events.some((e) => e.seq >= last));
+  };
+  const flowed = () => eventually(latestHeard, SLACK_MS);
+  return {
+    acked,
+    flowed,
+    flowing: async () => {
+      const from = acked.length;
+      await eventually(async () => acked.length >= from + 5, 4 * SLACK_MS);
+      await flowed();
+    },
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { SocketService } from "../src/services/socketService";
 import type { BroadcastEvent, SessionJoined, SessionResumed } from "../src/types/protocol";
-import { type ClusterNode, SLACK_MS, sleep } from "./cluster";
+import { type ClusterNode, SLACK_MS, keepBroadcasting } from "./cluster";
 import { type Member, collect, connectRaw, connectService, eventually, joinAs, startServer } from "./harness";
 import { Nginx, NginxCluster, nginxForThisFile } from "./nginx";
 
@@ -237,40 +237,3 @@ async function restartInTurn(jam: NginxCluster, room: RoomBehindNginx, node: Clu
 
 type Ticks = ReturnType<typeof keepBroadcasting>;
 
-/**
- * Sends a tick every ~100 ms until stopped; keeps the seqs the server acknowledged. `flowing` waits
- * for five more acknowledged ticks and for the latest to reach every receiver (`heard`: what each
- * receiver's service delivered).
- */
-function keepBroadcasting(sender: SocketService, roomCode: string, heard: BroadcastEvent[][]) {
-  const acked: number[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let n = 0; running; n++) {
-      try {
-        acked.push((await sender.broadcastWithAck(roomCode, "tick", { n })).seq);
-      } catch {
-        // Reconnecting or not resumed yet: this tick reached nobody, and the test does not expect it.
-      }
-      await sleep(100);
-    }
-  })();
-  const latestHeard = async () => {
-    const last = acked.at(-1) ?? Infinity;
-    return heard.every((events) => events.some((e) => e.seq >= last));
-  };
-  const flowed = () => eventually(latestHeard, SLACK_MS);
-  return {
-    acked,
-    flowed,
-    flowing: async () => {
-      const from = acked.length;
-      await eventually(async () => acked.length >= from + 5, 4 * SLACK_MS);
-      await flowed();
-    },
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}

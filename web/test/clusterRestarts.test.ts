@@ -3,9 +3,8 @@
  * rolling restart of every node with clients that come back by themselves, losing no event.
  */
 import { describe, expect, it } from "vitest";
-import type { SocketService } from "../src/services/socketService";
 import type { BroadcastEvent, SessionResumed, UserPresence } from "../src/types/protocol";
-import { Cluster, SLACK_MS, clustersForThisFile, httpStatus, sleep, within } from "./cluster";
+import { Cluster, SLACK_MS, clustersForThisFile, httpStatus, keepBroadcasting, sleep, within } from "./cluster";
 import { type Member, collect, connectRaw, eventually, joinAs, next, onRaw } from "./harness";
 import { createRoom, sendFollowing } from "./roomWatch";
 
@@ -72,28 +71,6 @@ describe("Redis unreachable", () => {
   }, 90_000);
 });
 
-/** Sends a tick every ~100 ms until stopped; keeps the seqs the server acknowledged. */
-function keepBroadcasting(sender: SocketService, roomCode: string) {
-  const acked: number[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let n = 0; running; n++) {
-      try {
-        acked.push((await sender.broadcastWithAck(roomCode, "tick", { n })).seq);
-      } catch {
-        // Disconnected or not resumed yet: this tick reached nobody, and the test does not expect it.
-      }
-      await sleep(100);
-    }
-  })();
-  return {
-    acked,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
 
 describe("graceful shutdown (server:closing)", () => {
   it("rolling restart of both nodes: clients come back and resume by themselves, every broadcast reaches everyone once", async () => {
@@ -114,7 +91,7 @@ describe("graceful shutdown (server:closing)", () => {
     const freshJoins = members.map((m) => collect(m.service.onSessionJoined.bind(m.service)));
     const closing = new Map(members.map((m) => [m.name, collect(onRaw(m.service.rawSocket!, "server:closing"))]));
     const away = collect<UserPresence>(members[1].service.onUserAway.bind(members[1].service));
-    const ticks = keepBroadcasting(sender.service, roomCode);
+    const ticks = keepBroadcasting(sender.service, roomCode, [...got.values()]);
     const everyoneHas = (count: number) => async () => [...got.values()].every((events) => events.length >= count);
     await eventually(everyoneHas(5), SLACK_MS);
 

@@ -9,6 +9,7 @@
  * time) are filled in when a case is sent.
  */
 import type { ErrorCode, Settings } from "../src/types/protocol";
+import { DEFAULT_SETTINGS } from "../src/hooks/jamReducer";
 
 export const SEED = 0x6a616d21;
 
@@ -100,14 +101,8 @@ type Verdict = "ok" | Failure;
 type Judge = (value: unknown) => Verdict;
 type WireType = "number" | "string" | "boolean" | "null" | "array" | "object" | "binary";
 
-export const BASELINE: Settings = {
-  bpm: 120,
-  beatsPerBar: 4,
-  beatUnit: 4,
-  key: null,
-  locked: false,
-  maxParticipants: 16,
-};
+/** A room's settings as the server creates them (the page shows the same defaults). */
+export const BASELINE: Settings = DEFAULT_SETTINGS;
 const MAX_PARTICIPANTS = 16; // the server's default --max-participants
 const HUGE = 100_000;
 const MAX_EVENT_BYTES = 65_536;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Cluster, Route};
-use crate::protocol::{BroadcastRequest, ResumeRequest};
+use crate::protocol::{BroadcastRequest, ResumeRequest, SessionResumed};
 use crate::sessions::replica::Replica;
 use crate::sessions::takeover::SEQ_JUMP_AFTER_CRASH;
 use crate::sessions::{ConnId, SessionManager};
@@ -95,11 +95,17 @@ async fn room_with_notes(owner: &Node) -> (String, String, u64) {
     (code, token, seen)
 }
 
-fn resume(code: &str, token: &str, last_seq: u64) -> ResumeRequest {
-    ResumeRequest {
+/// Ann resumes her seat on `node` from a new connection.
+async fn ann_resumes(node: &Node, code: &str, token: &str, last_seq: u64) -> SessionResumed {
+    let request = ResumeRequest {
         room_code: code.to_owned(),
         resume_token: token.to_owned(),
         last_seq,
+    };
+    let resumed = node.sessions.resume(&conn("ann2"), &request).await;
+    match resumed {
+        Ok(outcome) => outcome.resumed,
+        Err(err) => panic!("Ann could not resume: {err}"),
     }
 }
 
@@ -121,13 +127,7 @@ async fn another_node_moves_to_the_owner_and_takes_over_a_released_room_with_not
     a.cluster.release_all(&a.sessions).await;
     a.die();
     assert!(matches!(route(&b, &code).await, Route::Here));
-    let resumed = b
-        .sessions
-        .resume(&conn("ann2"), &resume(&code, &token, seen))
-        .await
-        .ok()
-        .unwrap();
-    let outcome = &resumed.resumed;
+    let outcome = &ann_resumes(&b, &code, &token, seen).await;
     assert!(!outcome.gap, "nothing is missing after a release");
     let notes = outcome
         .missed
@@ -174,13 +174,7 @@ async fn a_crashed_owners_room_is_taken_over_once_with_a_gap_and_fresh_seqs() {
     };
     assert!(matches!(other, Route::Moved(url) if url == owner.cluster.public_url()));
 
-    let resumed = owner
-        .sessions
-        .resume(&conn("ann2"), &resume(&code, &token, seen))
-        .await
-        .ok()
-        .unwrap();
-    let outcome = &resumed.resumed;
+    let outcome = &ann_resumes(owner, &code, &token, seen).await;
     assert!(
         outcome.gap,
         "after a crash, what was relayed last may be missing"
