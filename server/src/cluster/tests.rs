@@ -1,11 +1,13 @@
 //! Nodes of one cluster on the test Redis (`JAM_TEST_REDIS_URL`; plain `cargo test` reports these
-//! as ignored, scripts/test.sh runs them): `moved` to the owner, takeovers after a release and after
-//! a crash, and one takeover when two nodes are asked at once.
+//! as ignored, scripts/test.sh runs them, and there a missing variable fails them): `moved` to the
+//! owner, takeovers after a release and after a crash, one takeover when two nodes are asked at
+//! once, and a node whose Redis goes away.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Cluster, Route};
+use crate::error::ErrorCode;
 use crate::protocol::{BroadcastRequest, ResumeRequest, SessionResumed};
 use crate::sessions::replica::Replica;
 use crate::sessions::takeover::SEQ_JUMP_AFTER_CRASH;
@@ -26,11 +28,19 @@ impl Node {
     }
 }
 
+fn test_redis_url() -> String {
+    std::env::var("JAM_TEST_REDIS_URL")
+        .expect("this test needs Redis: set JAM_TEST_REDIS_URL (scripts/test.sh starts one)")
+}
+
 async fn node(prefix: &str, name: &str) -> Node {
-    let url = std::env::var("JAM_TEST_REDIS_URL")
-        .expect("this test needs Redis: set JAM_TEST_REDIS_URL (scripts/test.sh starts one)");
+    node_through(&test_redis_url(), prefix, name).await
+}
+
+/// A node reaching Redis at `url` (the test Redis, or a relay in front of it).
+async fn node_through(url: &str, prefix: &str, name: &str) -> Node {
     let public = format!("http://{name}.test/");
-    let cluster = Cluster::connect(&url, prefix, NODE_TTL, &public, 64)
+    let cluster = Cluster::connect(url, prefix, NODE_TTL, &public, 64)
         .await
         .expect("JAM_TEST_REDIS_URL is set but Redis does not answer");
     let mut limits = crate::Config::defaults().limits();
@@ -188,4 +198,79 @@ async fn a_crashed_owners_room_is_taken_over_once_with_a_gap_and_fresh_seqs() {
         outcome.session.seq > last_seq + SEQ_JUMP_AFTER_CRASH,
         "no seq is given twice"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
+async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
+    // A node cannot start without Redis: connecting fails, quickly.
+    let dead = Cluster::connect("redis://127.0.0.1:1/", "x", NODE_TTL, "http://x/", 64).await;
+    assert!(dead.is_err());
+    // A node whose Redis goes away answers `unavailable` for what needs the directory, and its own
+    // rooms play on.
+    let prefix = prefix();
+    let relay = Relay::to(&test_redis_url()).await;
+    let (a, b) = (
+        node(&prefix, "a").await,
+        node_through(&relay.url(), &prefix, "b").await,
+    );
+    let elsewhere = a.sessions.create_room(&conn("c"), None).await.unwrap();
+    let (own, _, _) = room_with_notes(&b).await;
+    relay.cut();
+    let routed = b.cluster.route(&b.sessions, &elsewhere).await;
+    assert_eq!(routed.err().map(|e| e.code()), Some(ErrorCode::Unavailable));
+    let created = b.sessions.create_room(&conn("c"), None).await;
+    assert_eq!(
+        created.err().map(|e| e.code()),
+        Some(ErrorCode::Unavailable)
+    );
+    let note = BroadcastRequest {
+        room_code: own,
+        event_name: "still".into(),
+        data: Default::default(),
+    };
+    assert!(b.sessions.broadcast(&conn("bob"), note).await.is_ok());
+}
+
+/// A TCP relay in front of the test Redis that can be cut: Redis going away, for one node only.
+struct Relay {
+    addr: std::net::SocketAddr,
+    tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn to(redis_url: &str) -> Relay {
+        let target = redis_url
+            .trim_start_matches("redis://")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let tasks: Arc<std::sync::Mutex<Vec<_>>> = Arc::default();
+        let pipes = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                pipes.lock().unwrap().push(pipe);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay { addr, tasks }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://{}/", self.addr)
+    }
+
+    /// Closes every connection through the relay and refuses new ones.
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
 }
