@@ -1,7 +1,8 @@
 //! Writes rooms' logs and snapshots to Redis behind the rooms' backs: changes are queued without
-//! waiting and sent every few milliseconds in one pipeline — per room one `RPUSH` of its new events,
-//! its latest snapshot if it has a new one, and now and then an `LTRIM` — so a relayed event costs
-//! Redis well under one command. While Redis is away the queue waits and is sent once it is back.
+//! waiting and sent together in one pipeline — per room one `RPUSH` of its new events, its latest
+//! snapshot if it has a new one, and now and then an `LTRIM` — so a relayed event costs Redis well
+//! under one command. A batch goes out after `FLUSH_INTERVAL`, or sooner when it is full or someone
+//! waits for it (a join's seat). While Redis is away the queue waits and is sent once it is back.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,8 +17,12 @@ use super::redis::{millis, Redis};
 use crate::protocol::RoomEvent;
 use crate::sessions::snapshot::{encode_event, RoomRecord};
 
-/// How long changes gather before they are sent: the most a node that dies can take with it.
+/// How long changes gather before they are sent: the most a node that dies can take with it. Each
+/// pipeline costs Redis ~45 µs whatever it carries (docs/benchmarks.md): a longer interval makes
+/// fewer, fuller ones.
 const FLUSH_INTERVAL: Duration = Duration::from_millis(10);
+/// A batch this full goes out at once.
+const FLUSH_AT: usize = 1024;
 /// How long to wait before sending again after Redis failed.
 const RETRY_INTERVAL: Duration = Duration::from_millis(500);
 /// Changes kept while Redis is away; beyond this the oldest are dropped (and logged).
@@ -87,10 +92,7 @@ async fn run(
                 None => return,
             }
         }
-        tokio::time::sleep(FLUSH_INTERVAL).await;
-        while let Ok(op) = rx.try_recv() {
-            pending.push(op);
-        }
+        gather(&mut rx, &mut pending).await;
         if pending.len() > MAX_PENDING {
             let dropped = pending.len() - MAX_PENDING;
             tracing::error!(
@@ -118,6 +120,25 @@ async fn run(
                 tracing::warn!(%err, queued = pending.len(), "room changes not written; retrying");
                 tokio::time::sleep(RETRY_INTERVAL).await;
             }
+        }
+    }
+}
+
+/// Adds what arrives to the batch until `FLUSH_INTERVAL` has passed, the batch is full, or a flush
+/// is waited for.
+async fn gather(rx: &mut mpsc::UnboundedReceiver<Op>, pending: &mut Vec<Op>) {
+    let deadline = tokio::time::Instant::now() + FLUSH_INTERVAL;
+    let mut waited_for = pending.iter().any(|op| matches!(op, Op::Flush(_)));
+    while !waited_for && pending.len() < FLUSH_AT {
+        tokio::select! {
+            op = rx.recv() => match op {
+                Some(op) => {
+                    waited_for = matches!(op, Op::Flush(_));
+                    pending.push(op);
+                }
+                None => return,
+            },
+            _ = tokio::time::sleep_until(deadline) => return,
         }
     }
 }
