@@ -29,7 +29,8 @@ SERVER_CPU=${SERVER_CPU:-0}
 GEN_CPU=${GEN_CPU:-1}
 REDIS_CPU=${REDIS_CPU:-$SERVER_CPU}
 CLUSTER_SETUPS=${CLUSTER_SETUPS:-"1-node 1-node+redis 2-nodes+redis"}
-# 5 events/s per player, not fan-out's 20: with Redis one core saturates near 10/s (docs/benchmarks.md).
+# 5 events/s per player, not fan-out's 20: the load the first (lock-per-change) Redis design was
+# measured at, kept so the figures compare (docs/benchmarks.md); CLUSTER_LOAD="… --rate 20" for more.
 read -r -a CLUSTER_LOAD <<<"${CLUSTER_LOAD:---rooms 100 --per-room 5 --rate 5}"
 OUT=${OUT:-bench/results}
 if [[ $QUICK == 1 ]]; then REPEATS=${REPEATS:-1}; else REPEATS=${REPEATS:-3}; fi
@@ -194,7 +195,7 @@ run_one() { # scenario server-or-setup repeat
   wait_quiet
   if [[ $scenario == cluster ]]; then
     start_setup "$server" "$logp" "$rep" || { stop_server; return 0; }
-    [[ $server == *redis ]] && redis=(--redis-pid "$REDIS_PID")
+    [[ $server == *redis ]] && redis=(--redis-pid "$REDIS_PID" --redis-url "redis://127.0.0.1:$REDIS_PORT/")
   else
     start_server "$server" "$logp" || return 0
   fi

@@ -28,6 +28,11 @@ pub struct Common {
     #[arg(long, global = true)]
     pub redis_pid: Option<u32>,
 
+    /// Redis the nodes share (e.g. redis://127.0.0.1:6379/): its `INFO commandstats` and `INFO cpu`
+    /// are read at the edges of each measured window, for Redis commands and CPU per broadcast.
+    #[arg(long, global = true)]
+    pub redis_url: Option<String>,
+
     /// Name of the server in the RESULT line (jam-server, node-reference, raw-relay …).
     #[arg(long, global = true, default_value = "server")]
     pub label: String,
@@ -43,6 +48,7 @@ impl Common {
         Procs {
             servers: self.pid.clone(),
             redis: self.redis_pid,
+            redis_url: self.redis_url.clone(),
         }
     }
 

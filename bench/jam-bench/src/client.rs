@@ -26,6 +26,8 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct Target {
     pub addr: SocketAddr,
     pub ws_url: String,
+    /// The URL it was given by, normalised (see [`normalize_url`]) to match a `moved` reply's.
+    pub url: String,
 }
 
 impl Target {
@@ -42,8 +44,33 @@ impl Target {
             .find(SocketAddr::is_ipv4)
             .ok_or_else(|| anyhow!("{host_port} has no IPv4 address"))?;
         let ws_url = format!("ws://{host_port}/socket.io/?EIO=4&transport=websocket");
-        Ok(Self { addr, ws_url })
+        Ok(Self {
+            addr,
+            ws_url,
+            url: normalize_url(url),
+        })
     }
+
+    /// Whether `url` (e.g. the `url` of a `moved` reply) names this server.
+    pub fn is(&self, url: &str) -> bool {
+        self.url == normalize_url(url)
+    }
+}
+
+/// A URL in the form compared with: `ws` read as `http` (and `wss` as `https`), scheme and host in
+/// lower case, no trailing slash. A node's public URL ends with `/` (`http://127.0.0.1:41235/`)
+/// while `--url` usually does not.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "ws" => "http".to_owned(),
+        "wss" => "https".to_owned(),
+        other => other.to_owned(),
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = path.trim_end_matches('/');
+    format!("{scheme}://{}{path}", host.to_ascii_lowercase())
 }
 
 /// Source address for the `i`-th connection: 127.0.0.1, then .2 … every `per_ip` connections, so
@@ -59,6 +86,24 @@ fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(16 * 1024)
+}
+
+/// How a `session:join` was answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joined {
+    Here,
+    /// Another node serves the room, at this public URL: join there.
+    Moved(String),
+}
+
+impl Joined {
+    /// For a join that must succeed where it was sent (a single server).
+    pub fn here(self) -> anyhow::Result<()> {
+        match self {
+            Joined::Here => Ok(()),
+            Joined::Moved(url) => bail!("session:join answered moved to {url}"),
+        }
+    }
 }
 
 /// A connected Socket.IO client, before it is split for the load phase.
@@ -108,8 +153,15 @@ impl Conn {
         Ok(())
     }
 
-    /// Sends `name` with an ack id and waits for the ack (answering pings, skipping other events).
+    /// Sends `name` with an ack id and waits for the ack (answering pings, skipping other events);
+    /// fails on an `{ "error": … }` reply.
     pub async fn request(&mut self, name: &str, payload: Option<&str>) -> anyhow::Result<Value> {
+        let reply = self.request_raw(name, payload).await?;
+        proto::accepted(reply).with_context(|| format!("{name} failed"))
+    }
+
+    /// Like [`Conn::request`], but an `{ "error": … }` reply is returned as it came.
+    async fn request_raw(&mut self, name: &str, payload: Option<&str>) -> anyhow::Result<Value> {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&proto::event(name, Some(id), payload)).await?;
@@ -118,7 +170,7 @@ impl Conn {
                 let msg = self.next_text().await?;
                 if let Some((got, args)) = proto::ack(&msg) {
                     if got == id {
-                        return proto::ack_value(args).with_context(|| format!("{name} failed"));
+                        return proto::ack_first(args).with_context(|| format!("{name} failed"));
                     }
                 }
                 self.answer_ping(&msg).await?;
@@ -134,10 +186,15 @@ impl Conn {
         proto::room_code(&self.request(proto::CREATE, None).await?)
     }
 
-    pub async fn join(&mut self, code: &str, name: &str) -> anyhow::Result<()> {
-        self.request(proto::JOIN, Some(&proto::join_payload(code, name)))
-            .await
-            .map(drop)
+    /// Joins room `code`, or learns that another node serves it (a cluster's `moved` reply).
+    pub async fn join(&mut self, code: &str, name: &str) -> anyhow::Result<Joined> {
+        let payload = proto::join_payload(code, name);
+        let reply = self.request_raw(proto::JOIN, Some(&payload)).await?;
+        if let Some(url) = proto::moved_url(&reply) {
+            return Ok(Joined::Moved(url.to_owned()));
+        }
+        proto::accepted(reply).context("session:join failed")?;
+        Ok(Joined::Here)
     }
 
     pub async fn leave(&mut self, code: &str) -> anyhow::Result<()> {
@@ -186,5 +243,25 @@ fn set_bind_no_port(socket: &TcpSocket) {
             (&one as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_url_matches_its_target_whatever_the_trailing_slash_and_case() {
+        let t = Target::parse("http://127.0.0.1:41235").unwrap();
+        assert!(t.is("http://127.0.0.1:41235/"));
+        assert!(t.is("HTTP://127.0.0.1:41235"));
+        assert!(t.is("ws://127.0.0.1:41235/"));
+        assert!(!t.is("http://127.0.0.1:41236/"));
+        assert!(!t.is("http://127.0.0.1:41235/n/a/"));
+        assert_eq!(
+            normalize_url("https://Jam.Example.com/n/A/"),
+            "https://jam.example.com/n/A"
+        );
+        assert_eq!(normalize_url("wss://h/"), "https://h");
     }
 }

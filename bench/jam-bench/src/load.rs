@@ -16,7 +16,8 @@ use crate::client::Ws;
 use crate::clock::{instant_at, now_us};
 use crate::procstat::{Procs, Snapshot, Usage};
 use crate::proto;
-use crate::setup::{node_of, Room};
+use crate::redis_info::RedisStats;
+use crate::setup::Room;
 use crate::stats::Stats;
 
 /// Sends are scheduled from `start_us` at `rate` per second; those stamped in `[from_us, to_us)`
@@ -60,6 +61,9 @@ pub struct Load {
     per_room: usize,
     nodes: usize,
     pub connections: usize,
+    /// Joins that were answered `moved` during setup, and the connections each node ended with.
+    pub moved_joins: usize,
+    pub per_node: Vec<usize>,
     closed: Arc<AtomicU64>,
 }
 
@@ -73,32 +77,37 @@ pub struct PhaseRun {
     pub server_rss_bytes: u64,
     pub server_rss_each: Vec<u64>,
     pub redis_rss_bytes: Option<u64>,
+    /// Redis's command and CPU counters at the window's edges (with `--redis-url`).
+    pub redis_stats: Option<Result<(RedisStats, RedisStats), String>>,
     pub closed_connections: u64,
 }
 
 impl Load {
     /// Splits every connection and starts its tasks, quiet until the first phase. With several
-    /// `nodes`, receivers tell deliveries that crossed nodes (sender on another node) apart.
+    /// `nodes`, receivers tell deliveries that crossed nodes (sender on another node) apart, by
+    /// the node each member ended up on (after following `moved`, every room is on one node).
     pub fn start(rooms: Vec<Room>, per_room: usize, nodes: usize) -> Self {
         let (ctl, _) = watch::channel(Phase::quiet());
         let closed = Arc::new(AtomicU64::new(0));
+        let node_of = Arc::new(node_map(&rooms));
+        let moved_joins = rooms.iter().map(|r| r.moved_joins).sum();
+        let mut per_node = vec![0; nodes];
+        for &n in node_of.iter().filter(|&&n| n < nodes) {
+            per_node[n] += 1;
+        }
         let mut connections = 0;
         for room in rooms {
             let code: Arc<str> = room.code.into();
-            let members = room.first_index..room.first_index + room.conns.len();
-            for (j, conn) in room.conns.into_iter().enumerate() {
-                let idx = room.first_index + j;
-                let node = node_of(idx, nodes);
-                let cross = members.clone().filter(|&m| node_of(m, nodes) != node);
+            for (j, (conn, &node)) in room.conns.into_iter().zip(&room.nodes).enumerate() {
                 let send = Sender {
                     code: code.clone(),
-                    idx,
-                    cross_peers: cross.count() as u64,
+                    idx: room.first_index + j,
+                    cross_peers: room.nodes.iter().filter(|&&n| n != node).count() as u64,
                 };
                 let (sink, stream) = conn.ws.split();
                 let (pong_tx, pong_rx) = mpsc::channel(4);
                 tokio::spawn(writer(sink, send, ctl.subscribe(), pong_rx));
-                let me = (nodes > 1).then_some((node, nodes));
+                let me = (nodes > 1).then(|| (node, node_of.clone()));
                 tokio::spawn(reader(stream, me, ctl.subscribe(), pong_tx, closed.clone()));
                 connections += 1;
             }
@@ -108,6 +117,8 @@ impl Load {
             per_room,
             nodes,
             connections,
+            moved_joins,
+            per_node,
             closed,
         }
     }
@@ -134,9 +145,12 @@ impl Load {
         });
         self.ctl.send_replace(phase.clone());
         sleep_until(instant_at(from_us).into()).await;
+        let redis_a = procs.redis_stats();
         let a = Snapshot::take(procs);
         sleep_until(instant_at(to_us).into()).await;
         let b = Snapshot::take(procs);
+        let redis_b = procs.redis_stats();
+        let redis_stats = redis_a.zip(redis_b).map(|(a, b)| Ok((a?, b?)));
         let (server_rss_bytes, server_rss_each, redis_rss_bytes) = procs.rss();
         let fanout = self.per_room.saturating_sub(1) as u64;
         let deadline = Instant::now() + drain;
@@ -154,6 +168,7 @@ impl Load {
             server_rss_bytes,
             server_rss_each,
             redis_rss_bytes,
+            redis_stats,
             closed_connections: self.closed.load(Relaxed),
         }
     }
@@ -213,10 +228,20 @@ async fn writer(
     }
 }
 
-/// `me` is (this connection's node, nodes) when there are several nodes.
+/// The node of every connection, by global index (`usize::MAX` for an index no room holds).
+fn node_map(rooms: &[Room]) -> Vec<usize> {
+    let len = rooms.iter().map(|r| r.first_index + r.nodes.len()).max();
+    let mut map = vec![usize::MAX; len.unwrap_or(0)];
+    for room in rooms {
+        map[room.first_index..room.first_index + room.nodes.len()].copy_from_slice(&room.nodes);
+    }
+    map
+}
+
+/// `me` is (this connection's node, every connection's node) when there are several nodes.
 async fn reader(
     mut stream: SplitStream<Ws>,
-    me: Option<(usize, usize)>,
+    me: Option<(usize, Arc<Vec<usize>>)>,
     ctl: watch::Receiver<Arc<Phase>>,
     pongs: mpsc::Sender<()>,
     closed: Arc<AtomicU64>,
@@ -228,9 +253,10 @@ async fn reader(
                     let now = now_us();
                     let phase = ctl.borrow();
                     if phase.measured(t) {
-                        let cross = me.is_some_and(|(node, nodes)| {
+                        let cross = me.as_ref().is_some_and(|(node, node_of)| {
                             proto::broadcast_sender(text.as_str())
-                                .is_some_and(|s| node_of(s as usize, nodes) != node)
+                                .and_then(|s| node_of.get(s as usize))
+                                .is_some_and(|n| n != node)
                         });
                         phase.stats.on_delivery(now.saturating_sub(t), cross);
                     }

@@ -4,7 +4,7 @@
 //! Modules: `cli` (shared flags), `clock` (shared time origin), `proto` (packets), `client`
 //! (handshake and acked requests), `setup` (rooms, spread over the server nodes), `load`
 //! (open-loop phases), `stats` (histograms), `procstat` (/proc readings of the server nodes and
-//! Redis), `report` (output), `summary` (tables across runs), `scenarios` (the four runs).
+//! Redis), `redis_info` (Redis's own command and CPU counters), `report` (output), `summary` (tables across runs), `scenarios` (the four runs).
 
 mod cli;
 mod client;
@@ -12,6 +12,7 @@ mod clock;
 mod load;
 mod procstat;
 mod proto;
+mod redis_info;
 mod report;
 mod scenarios;
 mod setup;
@@ -84,6 +85,7 @@ mod tests {
         assert_eq!(one.common.url, ["http://a:1"]);
         assert_eq!(one.common.pid, [7]);
         assert_eq!(one.common.redis_pid, None);
+        assert_eq!(one.common.redis_url, None);
         let args = "fanout --url http://a:1,http://b:2 --pid 7 --pid 8 --redis-pid 9";
         let two = Cli::parse_from(std::iter::once("jam-bench").chain(args.split(' ')));
         assert_eq!(two.common.url, ["http://a:1", "http://b:2"]);

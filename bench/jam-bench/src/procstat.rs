@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context};
 
+use crate::redis_info::{self, RedisStats};
+
 /// Clock ticks per second for /proc times (sysconf(_SC_CLK_TCK); 100 on Linux in practice).
 fn clk_tck() -> f64 {
     // SAFETY: sysconf has no preconditions.
@@ -112,9 +114,17 @@ fn host_ticks() -> HostTicks {
 pub struct Procs {
     pub servers: Vec<u32>,
     pub redis: Option<u32>,
+    /// Where to ask Redis for its own counters (`INFO`), if anywhere.
+    pub redis_url: Option<String>,
 }
 
 impl Procs {
+    /// Redis's counters, when a Redis URL was given (a failed reading is reported, not fatal).
+    pub fn redis_stats(&self) -> Option<Result<RedisStats, String>> {
+        let url = self.redis_url.as_deref()?;
+        Some(redis_info::read(url).map_err(|e| format!("INFO from {url}: {e:#}")))
+    }
+
     /// The servers' RSS summed (0 for one that cannot be read), each one's, and Redis's.
     pub fn rss(&self) -> (u64, Vec<u64>, Option<u64>) {
         let each: Vec<u64> = self
@@ -237,6 +247,7 @@ mod tests {
         let procs = Procs {
             servers: vec![me, me],
             redis: Some(me),
+            redis_url: None,
         };
         let a = Snapshot::take(&procs);
         let spin = Instant::now();

@@ -93,17 +93,31 @@ fn strip_namespace(body: &str) -> &str {
     }
 }
 
-/// The first argument of an ack, failing on an `{ "error": … }` reply.
-pub fn ack_value(array: &str) -> anyhow::Result<Value> {
+/// The first argument of an ack as sent, an `{ "error": … }` reply included.
+pub fn ack_first(array: &str) -> anyhow::Result<Value> {
     let mut args: Vec<Value> = serde_json::from_str(array).context("ack is not a JSON array")?;
     if args.is_empty() {
         return Ok(Value::Null);
     }
-    let first = args.swap_remove(0);
-    if let Some(err) = first.get("error") {
-        return Err(anyhow!("server refused: {err}"));
+    Ok(args.swap_remove(0))
+}
+
+/// `reply` itself, or an error when it is an `{ "error": … }` reply.
+pub fn accepted(reply: Value) -> anyhow::Result<Value> {
+    match reply.get("error") {
+        Some(err) => Err(anyhow!("server refused: {err}")),
+        None => Ok(reply),
     }
-    Ok(first)
+}
+
+/// If `reply` is a cluster's `moved` refusal (`{"error":{"code":"moved","url":…}}`), the URL of
+/// the node that serves the room.
+pub fn moved_url(reply: &Value) -> Option<&str> {
+    let err = reply.get("error")?;
+    if err.get("code").and_then(Value::as_str) != Some("moved") {
+        return None;
+    }
+    err.get("url").and_then(Value::as_str)
 }
 
 /// The `roomCode` field of an ack value.
@@ -138,9 +152,23 @@ mod tests {
         );
         assert_eq!(ack(r#"43/,5[null]"#), Some((5, "[null]")));
         assert_eq!(ack("42[\"x\"]"), None);
-        let v = ack_value(r#"[{"roomCode":"ABC234"}]"#).unwrap();
+        let v = accepted(ack_first(r#"[{"roomCode":"ABC234"}]"#).unwrap()).unwrap();
         assert_eq!(room_code(&v).unwrap(), "ABC234");
-        assert!(ack_value(r#"[{"error":{"code":"room_full"}}]"#).is_err());
+        let full = ack_first(r#"[{"error":{"code":"room_full"}}]"#).unwrap();
+        assert!(accepted(full).is_err());
+    }
+
+    #[test]
+    fn a_moved_refusal_names_the_owner_and_other_refusals_do_not() {
+        let moved = ack_first(
+            r#"[{"error":{"message":"served elsewhere","code":"moved","event":"session:join","url":"http://127.0.0.1:41235/"}}]"#,
+        )
+        .unwrap();
+        assert_eq!(moved_url(&moved), Some("http://127.0.0.1:41235/"));
+        assert!(accepted(moved).is_err());
+        let full = ack_first(r#"[{"error":{"code":"room_full","url":"http://x/"}}]"#).unwrap();
+        assert_eq!(moved_url(&full), None);
+        assert_eq!(moved_url(&serde_json::json!({"roomCode": "ABC234"})), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::load::PhaseRun;
+use crate::redis_info::RedisCost;
 use crate::stats::{Latency, Stats};
 
 /// The numbers of one fan-out phase.
@@ -26,6 +27,8 @@ pub struct PhaseReport {
     pub deliveries_per_cpu_s: f64,
     /// Per CPU-second of the server nodes and Redis together (as above without Redis).
     pub deliveries_per_total_cpu_s: f64,
+    /// Server CPU per delivery, µs (the inverse of `deliveries_per_cpu_s`).
+    pub server_cpu_us_per_delivery: f64,
     pub server_cpu_s: f64,
     pub server_cpu_util: f64,
     pub server_rss_bytes: u64,
@@ -35,7 +38,12 @@ pub struct PhaseReport {
     pub redis_cpu_s: Option<f64>,
     pub redis_cpu_util: Option<f64>,
     pub redis_rss_bytes: Option<u64>,
-    /// With several nodes: the deliveries whose sender was on another node than the receiver.
+    /// Redis's own count of commands and CPU over the window, per broadcast (with `--redis-url`),
+    /// or why it could not be read.
+    pub redis: Option<RedisCost>,
+    pub redis_error: Option<String>,
+    /// With several nodes: the deliveries whose sender was on another node than the receiver
+    /// (none are due once every room's members follow `moved` to its owner).
     pub cross_node: Option<CrossNode>,
     pub gen_cpu_util: f64,
     pub send_lag_p99_ms: f64,
@@ -75,10 +83,16 @@ impl PhaseReport {
         let delivered = stats.delivered.load(Relaxed);
         let u = &run.usage;
         let total_cpu_s = u.server_cpu_s + u.redis_cpu_s.unwrap_or(0.0);
+        let sent = stats.sent.load(Relaxed);
+        let (redis, redis_error) = match &run.redis_stats {
+            Some(Ok((a, b))) => (Some(RedisCost::between(a, b, sent)), None),
+            Some(Err(e)) => (None, Some(e.clone())),
+            None => (None, None),
+        };
         Self {
             rate,
             connections,
-            sent: stats.sent.load(Relaxed),
+            sent,
             expected: run.expected,
             delivered,
             delivered_per_s: delivered as f64 / u.wall_s,
@@ -86,6 +100,7 @@ impl PhaseReport {
             latency: stats.latency(),
             deliveries_per_cpu_s: ratio(delivered as f64, u.server_cpu_s),
             deliveries_per_total_cpu_s: ratio(delivered as f64, total_cpu_s),
+            server_cpu_us_per_delivery: ratio(u.server_cpu_s * 1e6, delivered as f64),
             server_cpu_s: u.server_cpu_s,
             server_cpu_util: u.server_cpu_util,
             server_rss_bytes: run.server_rss_bytes,
@@ -95,7 +110,10 @@ impl PhaseReport {
             redis_cpu_s: u.redis_cpu_s,
             redis_cpu_util: u.redis_cpu_util,
             redis_rss_bytes: run.redis_rss_bytes,
-            cross_node: (run.nodes > 1).then(|| CrossNode::of(stats)),
+            redis,
+            redis_error,
+            cross_node: (run.nodes > 1 && stats.expected_cross.load(Relaxed) > 0)
+                .then(|| CrossNode::of(stats)),
             gen_cpu_util: u.gen_cpu_util,
             send_lag_p99_ms: stats.send_lag_p99_ms(),
             steal_pct: u.steal_pct,
@@ -144,11 +162,24 @@ impl PhaseReport {
                 100.0 * cpu, mib(rss), self.deliveries_per_total_cpu_s,
             );
         }
-        if let Some(c) = &self.cross_node {
+        if let Some(r) = &self.redis {
             println!(
+                "{label}:   Redis by its INFO: {} commands ({:.3} per broadcast: {}), CPU {:.3} s ({:.2} µs per broadcast) for {} broadcasts",
+                r.commands, r.commands_per_broadcast, r.top(6), r.cpu_s, r.cpu_us_per_broadcast, r.broadcasts,
+            );
+        }
+        if let Some(e) = &self.redis_error {
+            println!("{label}:   warning: Redis counters not read: {e}");
+        }
+        match &self.cross_node {
+            Some(c) => println!(
                 "{label}:   across nodes: delivered {:.4} of {}, latency p50 {:.2} ms p99 {:.2} ms",
                 c.delivery_ratio, c.expected, c.latency.p50_ms, c.latency.p99_ms,
-            );
+            ),
+            None if self.nodes > 1 => {
+                println!("{label}:   across nodes: none due (every room's members are on one node)")
+            }
+            None => {}
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Building rooms before a run: connect the members, let the first one create the room, join all.
+//! On a cluster a room lives on one node (its creator's) and a join reaching another node is
+//! answered `moved`: that member reconnects to the owner and joins there, so after setup every
+//! room's members are on the node that serves it.
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use futures_util::stream::{self, StreamExt};
 
-use crate::client::{source_ip, Conn, Target};
+use crate::client::{source_ip, Conn, Joined, Target};
 
 /// Connections per source address, below the ~28k ephemeral ports one address has.
 pub const PER_SOURCE_IP: usize = 20_000;
@@ -12,11 +15,19 @@ pub const PER_SOURCE_IP: usize = 20_000;
 /// Once this many rooms failed, the rest are not attempted (the server or the OS is at its limit).
 const GIVE_UP_AFTER: usize = 20;
 
+/// `moved` replies one join follows before it counts as failed (a room changing hands may move
+/// a client twice; more is a loop).
+pub const MAX_HOPS: usize = 3;
+
 pub struct Room {
     pub code: String,
     /// Members in join order; `first_index + j` is member j's global index.
     pub conns: Vec<Conn>,
+    /// The node (index into the targets) each member ended up on, in the same order.
+    pub nodes: Vec<usize>,
     pub first_index: usize,
+    /// Joins answered `moved` (each one a reconnection to the owner).
+    pub moved_joins: usize,
 }
 
 #[derive(Default)]
@@ -77,24 +88,70 @@ pub async fn build_rooms(targets: &[Target], sizes: &[usize], concurrency: usize
 
 async fn build_room(targets: &[Target], first: usize, size: usize) -> anyhow::Result<Room> {
     let mut conns = Vec::with_capacity(size);
+    let mut nodes = Vec::with_capacity(size);
     for i in first..first + size {
+        let node = node_of(i, targets.len());
         let target = targets
-            .get(node_of(i, targets.len()))
+            .get(node)
             .ok_or_else(|| anyhow::anyhow!("no server to connect to"))?;
         conns.push(Conn::open(target, source_ip(i, PER_SOURCE_IP)).await?);
+        nodes.push(node);
     }
     let code = match conns.first_mut() {
         Some(creator) => creator.create().await?,
         None => anyhow::bail!("empty room"),
     };
-    for (j, conn) in conns.iter_mut().enumerate() {
-        conn.join(&code, &format!("b{}", first + j)).await?;
+    let mut moved_joins = 0;
+    let mut joined = Vec::with_capacity(size);
+    for (j, (conn, node)) in conns.into_iter().zip(&mut nodes).enumerate() {
+        let (conn, hops) = join_where_served(targets, conn, node, &code, first + j).await?;
+        joined.push(conn);
+        moved_joins += hops;
     }
     Ok(Room {
         code,
-        conns,
+        conns: joined,
+        nodes,
         first_index: first,
+        moved_joins,
     })
+}
+
+/// Joins connection `i` (on `node`) to room `code`, following up to [`MAX_HOPS`] `moved` replies:
+/// each closes the connection and opens a new one to the node named (`node` is updated). Returns
+/// the joined connection and how many moves it took.
+async fn join_where_served(
+    targets: &[Target],
+    mut conn: Conn,
+    node: &mut usize,
+    code: &str,
+    i: usize,
+) -> anyhow::Result<(Conn, usize)> {
+    let name = format!("b{i}");
+    let mut hops = 0;
+    loop {
+        let url = match conn.join(code, &name).await? {
+            Joined::Here => return Ok((conn, hops)),
+            Joined::Moved(url) => url,
+        };
+        if hops == MAX_HOPS {
+            anyhow::bail!(
+                "session:join of {code} still moved after {MAX_HOPS} hops (last to {url})"
+            );
+        }
+        let owner = target_for(targets, &url).ok_or_else(|| {
+            anyhow::anyhow!("session:join of {code} moved to {url}, which is not one of --url")
+        })?;
+        conn.close().await;
+        conn = Conn::open(&targets[owner], source_ip(i, PER_SOURCE_IP)).await?;
+        *node = owner;
+        hops += 1;
+    }
+}
+
+/// The target whose URL is `url` (a `moved` reply's), compared normalised.
+pub fn target_for(targets: &[Target], url: &str) -> Option<usize> {
+    targets.iter().position(|t| t.is(url))
 }
 
 /// The node that connection `i` (global index) is on: round-robin, so consecutive members of a
@@ -129,5 +186,26 @@ mod tests {
         let on_first: usize = (0..100).map(|r| on(r, 2).filter(|&n| n == 0).count()).sum();
         assert_eq!(on_first, 250);
         assert!(on(7, 1).all(|n| n == 0));
+    }
+
+    #[test]
+    fn a_moved_reply_is_followed_to_the_target_with_that_url() {
+        let targets: Vec<_> = ["http://127.0.0.1:41234", "http://127.0.0.1:41235/"]
+            .iter()
+            .map(|u| super::Target::parse(u).unwrap())
+            .collect();
+        assert_eq!(
+            super::target_for(&targets, "http://127.0.0.1:41235/"),
+            Some(1)
+        );
+        assert_eq!(
+            super::target_for(&targets, "http://127.0.0.1:41234/"),
+            Some(0)
+        );
+        assert_eq!(
+            super::target_for(&targets, "http://127.0.0.1:41235"),
+            Some(1)
+        );
+        assert_eq!(super::target_for(&targets, "http://10.0.0.9:41235/"), None);
     }
 }

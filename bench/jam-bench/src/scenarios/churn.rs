@@ -146,7 +146,7 @@ async fn worker(target: Arc<Target>, tally: Arc<Tally>) {
 async fn cycle(target: &Target, source: std::net::Ipv4Addr) -> anyhow::Result<()> {
     let mut conn = Conn::open(target, source).await?;
     let code = conn.create().await?;
-    conn.join(&code, "churn").await?;
+    conn.join(&code, "churn").await?.here()?;
     conn.send(&proto::broadcast(&code, now_us(), 0)).await?;
     conn.leave(&code).await?;
     conn.close().await;

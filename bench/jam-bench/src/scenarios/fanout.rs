@@ -52,13 +52,20 @@ pub async fn setup(common: &Common, rooms: usize, per_room: usize) -> anyhow::Re
             built.first_error.unwrap_or_default()
         );
     }
+    let connections = built.connections();
+    let load = Load::start(built.rooms, per_room, targets.len());
     println!(
-        "setup: {rooms} rooms x {per_room} = {} connections joined in {:.1} s, over {} node(s)",
-        built.connections(),
+        "setup: {rooms} rooms x {per_room} = {connections} connections joined in {:.1} s, over {} node(s)",
         t0.elapsed().as_secs_f64(),
         targets.len(),
     );
-    Ok(Load::start(built.rooms, per_room, targets.len()))
+    if targets.len() > 1 {
+        println!(
+            "setup: {} joins answered moved and followed; connections per node {:?}",
+            load.moved_joins, load.per_node
+        );
+    }
+    Ok(load)
 }
 
 pub async fn run(common: &Common, args: &FanoutArgs) -> anyhow::Result<()> {
@@ -79,6 +86,8 @@ pub async fn run(common: &Common, args: &FanoutArgs) -> anyhow::Result<()> {
         "per_room": args.per_room,
         "warmup_s": args.warmup.as_secs_f64(),
         "duration_s": args.duration.as_secs_f64(),
+        "moved_joins": load.moved_joins,
+        "connections_each": load.per_node,
     });
     report::emit(
         &args.scenario_name,

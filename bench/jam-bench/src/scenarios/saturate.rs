@@ -123,6 +123,8 @@ pub async fn run(common: &Common, args: &SaturateArgs) -> anyhow::Result<()> {
     let metrics = json!({
         "rooms": args.rooms,
         "per_room": args.per_room,
+        "moved_joins": load.moved_joins,
+        "connections_each": load.per_node,
         "best_delivered_per_s": best_dps,
         "best_rate": best_rate,
         "best": best,

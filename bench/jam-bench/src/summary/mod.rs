@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::{json, Value};
 
+mod commands;
+
 #[derive(Debug, Clone, Args)]
 pub struct SummarizeArgs {
     /// File with one RESULT json object per line.
@@ -42,20 +44,23 @@ fn metrics(scenario: &str) -> &'static [Metric] {
             ("RSS MiB", "server_rss_mib", 1),
         ],
         "cluster" => &[
+            ("deliveries/CPU-s (servers)", "deliveries_per_cpu_s", 0),
+            ("server µs/delivery", "server_cpu_us_per_delivery", 2),
             ("delivered/s", "delivered_per_s", 0),
             ("delivery ratio", "delivery_ratio", 4),
-            ("cross-node ratio", "cross_node.delivery_ratio", 4),
             ("p50 ms", "latency.p50_ms", 2),
             ("p99 ms", "latency.p99_ms", 2),
+            ("Redis cmds/broadcast", "redis.commands_per_broadcast", 3),
+            ("Redis µs/broadcast", "redis.cpu_us_per_broadcast", 2),
             (
                 "deliveries/CPU-s (servers + Redis)",
                 "deliveries_per_total_cpu_s",
                 0,
             ),
-            ("deliveries/CPU-s (servers)", "deliveries_per_cpu_s", 0),
             ("server CPU", "server_cpu_util", 2),
             ("Redis CPU", "redis_cpu_util", 2),
             ("RSS MiB (servers)", "server_rss_mib", 1),
+            ("moved joins", "moved_joins", 0),
         ],
         "saturate" => &[
             ("best delivered/s", "best_delivered_per_s", 0),
@@ -178,6 +183,7 @@ fn scenario_table(scenario: &str, servers: &[(&str, Vec<&Value>)], out: &mut Val
                 ratio_row(&mut md, &title, &meds[server], &[(base, &meds[base])]);
             }
         }
+        md.push_str(&commands::table(servers, &mut out[scenario]));
     } else if let Some(ours) = meds.get(OURS) {
         let peers: Vec<(&str, &Vec<Option<f64>>)> = PEERS
             .iter()
