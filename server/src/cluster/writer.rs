@@ -1,8 +1,8 @@
 //! Writes rooms' logs and snapshots to Redis behind the rooms' backs: changes are queued without
 //! waiting and sent together in one pipeline — per room one `RPUSH` of its new events, its latest
 //! snapshot if it has a new one, and now and then an `LTRIM` — so a relayed event costs Redis well
-//! under one command. A batch goes out after `FLUSH_INTERVAL`, or sooner when it is full or someone
-//! waits for it (a join's seat). While Redis is away the queue waits and is sent once it is back.
+//! under one command. A batch goes out after `FLUSH_INTERVAL`, or sooner when someone waits for it
+//! (a join's seat). While Redis is away the queue waits and is sent once it is back.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::directory::ROOM_KEY_TTL;
 use super::redis::{millis, Redis};
@@ -21,8 +21,7 @@ use crate::sessions::snapshot::{encode_event, RoomRecord};
 /// pipeline costs Redis ~45 µs whatever it carries (docs/benchmarks.md): a longer interval makes
 /// fewer, fuller ones.
 const FLUSH_INTERVAL: Duration = Duration::from_millis(10);
-/// A batch this full goes out at once.
-const FLUSH_AT: usize = 1024;
+
 /// How long to wait before sending again after Redis failed.
 const RETRY_INTERVAL: Duration = Duration::from_millis(500);
 /// Changes kept while Redis is away; beyond this the oldest are dropped (and logged).
@@ -50,6 +49,8 @@ pub struct Writer {
     tx: mpsc::UnboundedSender<Op>,
     /// False while Redis refuses the writes: nobody waits for them then.
     healthy: Arc<AtomicBool>,
+    /// Cuts a batch's wait short when someone waits for it (a join's seat).
+    hurry: Arc<Notify>,
 }
 
 impl Writer {
@@ -57,8 +58,16 @@ impl Writer {
     pub fn start(redis: Redis, replay_capacity: usize) -> Writer {
         let (tx, rx) = mpsc::unbounded_channel();
         let healthy = Arc::new(AtomicBool::new(true));
-        tokio::spawn(run(redis, rx, replay_capacity.max(1), healthy.clone()));
-        Writer { tx, healthy }
+        let hurry = Arc::new(Notify::new());
+        let task = run(
+            redis,
+            rx,
+            replay_capacity.max(1),
+            healthy.clone(),
+            hurry.clone(),
+        );
+        tokio::spawn(task);
+        Writer { tx, healthy, hurry }
     }
 
     pub fn send(&self, op: Op) {
@@ -73,6 +82,7 @@ impl Writer {
         }
         let (done, flushed) = oneshot::channel();
         self.send(Op::Flush(done));
+        self.hurry.notify_one();
         matches!(tokio::time::timeout(limit, flushed).await, Ok(Ok(())))
     }
 }
@@ -82,6 +92,7 @@ async fn run(
     mut rx: mpsc::UnboundedReceiver<Op>,
     capacity: usize,
     healthy: Arc<AtomicBool>,
+    hurry: Arc<Notify>,
 ) {
     let mut pending: Vec<Op> = Vec::new();
     let mut since_trim: HashMap<String, usize> = HashMap::new();
@@ -92,7 +103,14 @@ async fn run(
                 None => return,
             }
         }
-        gather(&mut rx, &mut pending).await;
+        // Asleep, the task is not woken by each change queued meanwhile: one wake-up per batch.
+        tokio::select! {
+            _ = tokio::time::sleep(FLUSH_INTERVAL) => {}
+            _ = hurry.notified() => {}
+        }
+        while let Ok(op) = rx.try_recv() {
+            pending.push(op);
+        }
         if pending.len() > MAX_PENDING {
             let dropped = pending.len() - MAX_PENDING;
             tracing::error!(
@@ -120,25 +138,6 @@ async fn run(
                 tracing::warn!(%err, queued = pending.len(), "room changes not written; retrying");
                 tokio::time::sleep(RETRY_INTERVAL).await;
             }
-        }
-    }
-}
-
-/// Adds what arrives to the batch until `FLUSH_INTERVAL` has passed, the batch is full, or a flush
-/// is waited for.
-async fn gather(rx: &mut mpsc::UnboundedReceiver<Op>, pending: &mut Vec<Op>) {
-    let deadline = tokio::time::Instant::now() + FLUSH_INTERVAL;
-    let mut waited_for = pending.iter().any(|op| matches!(op, Op::Flush(_)));
-    while !waited_for && pending.len() < FLUSH_AT {
-        tokio::select! {
-            op = rx.recv() => match op {
-                Some(op) => {
-                    waited_for = matches!(op, Op::Flush(_));
-                    pending.push(op);
-                }
-                None => return,
-            },
-            _ = tokio::time::sleep_until(deadline) => return,
         }
     }
 }
