@@ -66,6 +66,7 @@ pub async fn run(
                 config.node_ttl,
                 &public_url,
                 config.replay_buffer,
+                config.log_flush,
             )
             .await
             .map_err(|err| std::io::Error::other(format!("redis at {url}: {err}")))?;

@@ -49,6 +49,7 @@ impl Cluster {
         node_ttl: Duration,
         public_url: &str,
         replay_capacity: usize,
+        log_flush: Duration,
     ) -> Result<Arc<Cluster>, ::redis::RedisError> {
         let redis = Redis::connect(url, prefix).await?;
         let node_id = random_hex()?;
@@ -61,7 +62,7 @@ impl Cluster {
         getrandom::fill(&mut candidate).map_err(|_| refused("no random source"))?;
         let link_secret = redis.shared_secret(candidate).await?;
         Ok(Arc::new(Cluster {
-            writer: Writer::start(redis.clone(), replay_capacity),
+            writer: Writer::start(redis.clone(), replay_capacity, log_flush),
             redis,
             node_id,
             public_url: public_url.to_owned(),

@@ -14,6 +14,7 @@ use crate::sessions::takeover::SEQ_JUMP_AFTER_CRASH;
 use crate::sessions::{ConnId, SessionManager};
 
 const NODE_TTL: Duration = Duration::from_millis(600);
+const FLUSH: Duration = Duration::from_millis(10);
 
 struct Node {
     cluster: Arc<Cluster>,
@@ -40,7 +41,7 @@ async fn node(prefix: &str, name: &str) -> Node {
 /// A node reaching Redis at `url` (the test Redis, or a relay in front of it).
 async fn node_through(url: &str, prefix: &str, name: &str) -> Node {
     let public = format!("http://{name}.test/");
-    let cluster = Cluster::connect(url, prefix, NODE_TTL, &public, 64)
+    let cluster = Cluster::connect(url, prefix, NODE_TTL, &public, 64, FLUSH)
         .await
         .expect("JAM_TEST_REDIS_URL is set but Redis does not answer");
     let mut limits = crate::Config::defaults().limits();
@@ -204,7 +205,15 @@ async fn a_crashed_owners_room_is_taken_over_once_with_a_gap_and_fresh_seqs() {
 #[ignore = "needs Redis: JAM_TEST_REDIS_URL (scripts/test.sh)"]
 async fn without_redis_a_command_is_unavailable_and_nothing_panics() {
     // A node cannot start without Redis: connecting fails, quickly.
-    let dead = Cluster::connect("redis://127.0.0.1:1/", "x", NODE_TTL, "http://x/", 64).await;
+    let dead = Cluster::connect(
+        "redis://127.0.0.1:1/",
+        "x",
+        NODE_TTL,
+        "http://x/",
+        64,
+        FLUSH,
+    )
+    .await;
     assert!(dead.is_err());
     // A node whose Redis goes away answers `unavailable` for what needs the directory, and its own
     // rooms play on.

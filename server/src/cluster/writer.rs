@@ -1,7 +1,7 @@
 //! Writes rooms' logs and snapshots to Redis behind the rooms' backs: changes are queued without
 //! waiting and sent together in one pipeline — per room one `RPUSH` of its new events, its latest
 //! snapshot if it has a new one, and now and then an `LTRIM` — so a relayed event costs Redis well
-//! under one command. A batch goes out after `FLUSH_INTERVAL`, or sooner when someone waits for it
+//! under one command. A batch goes out after `--log-flush`, or sooner when someone waits for it
 //! (a join's seat). While Redis is away the queue waits and is sent once it is back.
 
 use std::collections::HashMap;
@@ -16,11 +16,6 @@ use super::directory::ROOM_KEY_TTL;
 use super::redis::{millis, Redis};
 use crate::protocol::RoomEvent;
 use crate::sessions::snapshot::{encode_event, RoomRecord};
-
-/// How long changes gather before they are sent: the most a node that dies can take with it. Each
-/// pipeline costs Redis ~45 µs whatever it carries (docs/benchmarks.md): a longer interval makes
-/// fewer, fuller ones.
-const FLUSH_INTERVAL: Duration = Duration::from_millis(10);
 
 /// How long to wait before sending again after Redis failed.
 const RETRY_INTERVAL: Duration = Duration::from_millis(500);
@@ -54,8 +49,11 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task; logs are trimmed to about `replay_capacity` events.
-    pub fn start(redis: Redis, replay_capacity: usize) -> Writer {
+    /// Starts the writer task; logs are trimmed to about `replay_capacity` events. Changes gather
+    /// for `interval` (`--log-flush`) before they are sent: the most a node that dies can take with
+    /// it. Each pipeline costs Redis ~45 µs whatever it carries (docs/benchmarks.md): a longer
+    /// interval makes fewer, fuller ones.
+    pub fn start(redis: Redis, replay_capacity: usize, interval: Duration) -> Writer {
         let (tx, rx) = mpsc::unbounded_channel();
         let healthy = Arc::new(AtomicBool::new(true));
         let hurry = Arc::new(Notify::new());
@@ -63,6 +61,7 @@ impl Writer {
             redis,
             rx,
             replay_capacity.max(1),
+            interval,
             healthy.clone(),
             hurry.clone(),
         );
@@ -91,6 +90,7 @@ async fn run(
     redis: Redis,
     mut rx: mpsc::UnboundedReceiver<Op>,
     capacity: usize,
+    interval: Duration,
     healthy: Arc<AtomicBool>,
     hurry: Arc<Notify>,
 ) {
@@ -105,7 +105,7 @@ async fn run(
         }
         // Asleep, the task is not woken by each change queued meanwhile: one wake-up per batch.
         tokio::select! {
-            _ = tokio::time::sleep(FLUSH_INTERVAL) => {}
+            _ = tokio::time::sleep(interval) => {}
             _ = hurry.notified() => {}
         }
         while let Ok(op) = rx.try_recv() {
