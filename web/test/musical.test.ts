@@ -3,7 +3,7 @@
  * the transport, and per-room sequence numbers. Each test names the rule it checks.
  */
 import { describe, expect, it } from "vitest";
-import type { SessionJoined } from "../src/types/protocol";
+import type { Grid, SessionJoined } from "../src/types/protocol";
 import {
   collect,
   connectRaw,
@@ -160,21 +160,42 @@ describe("transport", () => {
     await expect(bob.service.stopTransport(code)).rejects.toMatchObject({ code: "forbidden" });
   });
 
-  it("a tempo change while playing re-anchors so the beat is continuous", async () => {
+  it("a tempo change while playing lands on a whole beat ≥ 200 ms ahead; the old tempo holds until then", async () => {
     const code = await room();
     const host = await joinAs(server.url, code, "Host");
     await host.service.syncClock(3);
     const at = host.service.serverNow() - 3_000;
     const states = collect(host.service.onTransportState.bind(host.service));
     await host.service.startTransport(code, { at, startBeat: 8 });
+    const askedAt = host.service.serverNow();
     await host.service.updateSettings(code, { bpm: 60 });
     await flush(host.service);
     const [first, second] = states;
-    expect(second).toMatchObject({ playing: true, bpm: 60 });
-    const beat = (s: typeof first, t: number) => s.startBeat + ((t - s.startedAt) * s.bpm) / 60_000;
+    expect(second).toMatchObject({ playing: true, bpm: 60, previous: { bpm: 120, startBeat: 8 } });
+    expect(second.previous?.startedAt).toBeCloseTo(first.startedAt, 6);
+    const beat = (s: Grid, t: number) => s.startBeat + ((t - s.startedAt) * s.bpm) / 60_000;
     const t = second.startedAt;
-    expect(Math.abs(beat(first, t) - beat(second, t))).toBeLessThan(1e-6);
+    expect(t - askedAt).toBeGreaterThanOrEqual(200 - 5); // Our clock is good to a few ms here.
+    expect(t - askedAt).toBeLessThan(200 + 500 + 1_000); // The first beat after the lead (and a slow machine).
+    expect(second.startBeat).toBe(Math.round(second.startBeat)); // A whole beat of the old grid ...
+    expect(Math.abs(beat(first, t) - second.startBeat)).toBeLessThan(1e-6); // ... reached at the old tempo.
     expect(second.startBeat).toBeGreaterThan(8 + 5);
+  });
+
+  it("a start without a time while playing lands on the running grid's next beat after the lead", async () => {
+    const code = await room();
+    const host = await joinAs(server.url, code, "Host");
+    await host.service.syncClock(3);
+    const states = collect(host.service.onTransportState.bind(host.service));
+    await host.service.startTransport(code, { at: host.service.serverNow() - 1_234, startBeat: 0 });
+    const askedAt = host.service.serverNow();
+    await host.service.startTransport(code, { startBeat: 4 });
+    await flush(host.service);
+    const [first, second] = states;
+    expect(second).toMatchObject({ playing: true, startBeat: 4, previous: { startBeat: 0 } });
+    const onOldGrid = ((second.startedAt - first.startedAt) * first.bpm) / 60_000;
+    expect(Math.abs(onOldGrid - Math.round(onOldGrid))).toBeLessThan(1e-6);
+    expect(second.startedAt - askedAt).toBeGreaterThanOrEqual(200 - 5);
   });
 
   it("a start time far from now is refused", async () => {

@@ -5,7 +5,7 @@ use ts_rs::TS;
 use super::*;
 use crate::error::ErrorCode;
 use crate::sessions::settings::{Settings, SettingsPatch};
-use crate::sessions::transport::Transport;
+use crate::sessions::transport::{Grid, Transport};
 
 /// Every wire type as TypeScript, plus the event-name constants.
 pub fn ts_types() -> String {
@@ -14,6 +14,7 @@ pub fn ts_types() -> String {
         ErrorCode::decl(&cfg),
         Settings::decl(&cfg),
         SettingsPatch::decl(&cfg),
+        Grid::decl(&cfg),
         Transport::decl(&cfg),
         Participant::decl(&cfg),
         UserInfo::decl(&cfg),

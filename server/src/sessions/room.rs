@@ -161,7 +161,7 @@ impl Room {
             },
             host_id: self.host_id.clone(),
             settings: self.settings.clone(),
-            transport: self.transport.clone(),
+            transport: self.transport.settled(now_ms),
             recording: self.recorder.status(),
             seq: self.seq,
             server_time: now_ms,

@@ -5,7 +5,7 @@ use tokio::time::Instant;
 
 use super::room::{Room, Sequenced};
 use super::settings::SettingsPatch;
-use super::transport::validate_start;
+use super::transport::{change_lead, validate_start};
 use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
@@ -91,7 +91,14 @@ impl Room {
         let by = self.members[host].participant.id.clone();
         self.settings = settings.clone();
         let meter = self.meter();
-        self.recorder.meter_changed(now_ms, meter);
+        let lead = self.change_lead();
+        let retimed = self.transport.set_bpm(self.settings.bpm, now_ms, lead);
+        // A take hears the new tempo when the room does: on the beat the change lands on.
+        let effective = match &self.transport.previous {
+            Some(_) if retimed => self.transport.started_at,
+            _ => now_ms,
+        };
+        self.recorder.meter_changed(effective, meter);
         let mut events = vec![self.push(false, |room_code, seq| {
             RoomEvent::SettingsChanged(SettingsChanged {
                 settings,
@@ -100,7 +107,7 @@ impl Room {
                 seq,
             })
         })];
-        if self.transport.set_bpm(self.settings.bpm, now_ms) {
+        if retimed {
             events.push(self.push_transport_state());
         }
         Ok(events)
@@ -115,7 +122,8 @@ impl Room {
     ) -> Result<Vec<Sequenced>, JamError> {
         self.require_host(conn, "start the transport")?;
         let (at, start_beat) = validate_start(at, start_beat, now_ms)?;
-        self.transport.start(at, start_beat);
+        let lead = self.change_lead();
+        self.transport.start(at, start_beat, now_ms, lead);
         Ok(vec![self.push_transport_state()])
     }
 
@@ -156,6 +164,16 @@ impl Room {
         }
         let target_conn = self.members[target].conn.clone();
         Ok((target_conn, self.remove(target, LeaveReason::Kicked, now)))
+    }
+
+    /// How far ahead a transport change lands so every member hears of it first.
+    fn change_lead(&self) -> f64 {
+        let worst = self
+            .members
+            .iter()
+            .filter_map(|m| m.rtt_ms)
+            .reduce(f64::max);
+        change_lead(worst)
     }
 
     /// Records a member's measured round trip; the room hears about changes in the next report.

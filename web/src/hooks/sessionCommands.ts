@@ -40,6 +40,7 @@ export type JamService = Pick<
   | "stopRecording"
   | "syncClock"
   | "serverNow"
+  | "clockEstimate"
   | "onSessionJoined"
   | "onSessionResumed"
   | "onUserJoined"

@@ -1,89 +1,91 @@
 /**
- * The metronome, scheduled on the shared clock: every tick re-computes the next beat's server time
- * from the transport and `serverNow()`, so a clock re-sync or a tempo change is followed at once and
- * no drift accumulates (a plain setInterval would drift, and disagree between pages).
+ * The metronome, on one time base: a beat happens at its server time on the shared grid, mapped to
+ * this page's clock. Clicks are handed to Web Audio ahead of time at that exact time (and taken back
+ * when the transport changes under them); the beat is drawn by requestAnimationFrame on the first
+ * frame at or after it. No timer decides when a beat happened, so none can make it late.
  */
 import { useEffect, useRef, useState } from "react";
-import { beatAt, beatPeriod, beatTime, firstBeat } from "../music/beatClock";
-import type { BeatLog } from "../music/beatLog";
+import { nextBeat, type Beat } from "../music/beatClock";
+import { ClickQueue, type ClickScheduler } from "../music/clickQueue";
+import type { MetronomeLog } from "../music/beatLog";
 import type { Transport } from "../types/protocol";
+
+export type { ClickScheduler, ScheduledClick } from "../music/clickQueue";
 
 export interface MetronomeClock {
   /** The server's time now, in ms since the epoch. */
   serverNow(): number;
 }
 
-/** Schedules a click `inSeconds` from now; `accent` on the downbeat. */
-export type ClickScheduler = (inSeconds: number, accent: boolean) => void;
-
 export interface MetronomeOptions {
   transport: Transport;
   clock: MetronomeClock;
-  /** Where fired beats' server times go (for tests). */
-  log?: BeatLog;
+  /** Where beats shown and clicks scheduled go (for tests). */
+  log?: MetronomeLog;
   /** Set while the audible click is on. */
   click?: ClickScheduler | null;
   /** Tells the click which beat is the downbeat. */
   isDownbeat(n: number): boolean;
 }
 
-/** A timer this late after its beat is not a beat any more (e.g. a throttled tab): skip it silently. */
+/** A beat drawn this late (a throttled tab) is not shown any more: skip it silently. */
 const LATE_LIMIT_MS = 60;
-/** Ticks at least this often, to follow tempo changes and clock re-syncs, and to schedule clicks. */
-const MAX_TICK_MS = 100;
-/** Clicks are handed to Web Audio this far ahead, so a late timer cannot make them late. */
+/** Clicks are handed to Web Audio this far ahead, so a late timer cannot make them late; less than
+ * the server's lead for a change (200 ms), so a change reaches us before its clicks are handed over. */
 const CLICK_LOOKAHEAD_MS = 150;
+/** How often clicks are topped up. */
+const CLICK_FILL_MS = 25;
 
-/** The beat number last fired (null before the first, or when stopped). */
+/** The beat number last shown (null before the first, or when stopped). */
 export function useMetronome({ transport, clock, log, click, isDownbeat }: MetronomeOptions): number | null {
   const [beat, setBeat] = useState<number | null>(null);
   const clickRef = useRef(click);
   clickRef.current = click;
   const downbeatRef = useRef(isDownbeat);
   downbeatRef.current = isDownbeat;
-  // Server times of the last beat shown and the last click scheduled. They outlive a transport
-  // change: a tempo change re-anchors the transport mid-beat, and that beat must not come twice.
+  const [queue] = useState(() => new ClickQueue(log?.clicks));
+  // The server time of the last beat shown. It outlives a transport change: a change lands on a
+  // beat of the running grid, and that beat must not come twice.
   const lastShownAt = useRef(Number.NEGATIVE_INFINITY);
-  const lastClickAt = useRef(Number.NEGATIVE_INFINITY);
 
   useEffect(() => {
+    queue.retime(transport, clock.serverNow());
     if (!transport.playing || !(transport.bpm > 0)) return setBeat(null);
-    const halfBeat = beatPeriod(transport.bpm) / 2;
-    let lastFired = Number.NEGATIVE_INFINITY;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-
-    /** Clicks for the beats due within the lookahead, each once, at their exact audio time. */
-    const scheduleClicks = (now: number, from: number) => {
-      const schedule = clickRef.current;
-      for (let n = from; schedule && beatTime(transport, n) - now < CLICK_LOOKAHEAD_MS; n++) {
-        const at = beatTime(transport, n);
-        if (at - lastClickAt.current < halfBeat) continue;
-        schedule((at - now) / 1000, downbeatRef.current(n));
-        lastClickAt.current = at;
-      }
-    };
-
-    /** Shows beat `n` (and logs when it fired), unless it is stale or was just shown. */
-    const fire = (n: number, now: number) => {
-      lastFired = n;
-      if (now - beatTime(transport, n) > LATE_LIMIT_MS || now - lastShownAt.current < halfBeat) return;
-      lastShownAt.current = now;
-      log?.push(now);
-      setBeat(n);
-    };
-
-    const tick = () => {
+    // From a beat just due but not drawn yet (a frame is coming), never one already shown.
+    const from = Math.max(clock.serverNow() - LATE_LIMIT_MS, lastShownAt.current + 0.5);
+    let upcoming: Beat | null = nextBeat(transport, from);
+    let frame = 0;
+    const draw = () => {
       const now = clock.serverNow();
-      const current = Math.floor(beatAt(transport, now));
-      if (current >= firstBeat(transport) && current > lastFired) fire(current, now);
-      const next = Math.max(current + 1, firstBeat(transport));
-      scheduleClicks(now, next);
-      const wait = beatTime(transport, next) - clock.serverNow();
-      timer = setTimeout(tick, Math.min(Math.max(wait, 0), MAX_TICK_MS));
+      while (upcoming && upcoming.at <= now) {
+        if (now - upcoming.at <= LATE_LIMIT_MS) {
+          lastShownAt.current = upcoming.at;
+          log?.beats.push(upcoming.at);
+          setBeat(upcoming.n);
+        }
+        upcoming = nextBeat(transport, upcoming.at + 0.5);
+      }
+      frame = requestAnimationFrame(draw);
     };
-    tick();
-    return () => clearTimeout(timer);
-  }, [transport, clock, log]);
+    const fill = () => {
+      const schedule = clickRef.current;
+      const now = clock.serverNow();
+      if (schedule) queue.fill(transport, now, now + CLICK_LOOKAHEAD_MS, schedule, downbeatRef.current);
+    };
+    fill();
+    const filler = setInterval(fill, CLICK_FILL_MS);
+    frame = requestAnimationFrame(draw);
+    return () => {
+      clearInterval(filler);
+      cancelAnimationFrame(frame);
+    };
+  }, [transport, clock, log, queue]);
+
+  // Clicks turned off (or the metronome gone): the ones still to come are taken back.
+  useEffect(() => {
+    if (!click) queue.cancelAll(clock.serverNow());
+    return () => queue.cancelAll(clock.serverNow());
+  }, [click, clock, queue]);
 
   return beat;
 }

@@ -10,7 +10,7 @@ import type { Synth } from "../music/synth";
 import type { RemoteNoteHandler } from "./sessionCommands";
 import { REMOTE_NOTE_SAFETY_MS, type NoteLights } from "./useNoteLights";
 
-export type SoundEngine = Pick<Synth, "unlock" | "noteOn" | "noteOff" | "drum" | "silence" | "click">;
+export type SoundEngine = Pick<Synth, "unlock" | "noteOn" | "noteOff" | "drum" | "silence" | "clickAt">;
 
 /** Lights and voices of our own playing are keyed by this owner, whatever our id in the room. */
 const LOCAL = "local";

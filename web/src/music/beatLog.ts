@@ -1,6 +1,7 @@
 /**
- * The server times at which this page's metronome fired its latest beats. Tests read it (through
- * window.__jamDebug) to check that two pages beat together; it costs nothing otherwise.
+ * The server times of this page's latest metronome beats (as shown) and clicks (as handed to Web
+ * Audio). Tests read them (through window.__jamDebug) to check that pages beat together and that no
+ * click is off the grid; they cost nothing otherwise.
  */
 export const BEAT_LOG_SIZE = 32;
 
@@ -12,6 +13,12 @@ export class BeatLog {
     if (this.entries.length > BEAT_LOG_SIZE) this.entries.shift();
   }
 
+  /** Takes back an entry (a click cancelled before it sounded). */
+  remove(serverTime: number): void {
+    const index = this.entries.lastIndexOf(serverTime);
+    if (index >= 0) this.entries.splice(index, 1);
+  }
+
   /** Oldest first. */
   times(): number[] {
     return [...this.entries];
@@ -20,4 +27,10 @@ export class BeatLog {
   clear(): void {
     this.entries.length = 0;
   }
+}
+
+/** The metronome's two logs: beats shown and clicks scheduled (cancelled ones taken back). */
+export class MetronomeLog {
+  readonly beats = new BeatLog();
+  readonly clicks = new BeatLog();
 }

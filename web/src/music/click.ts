@@ -2,8 +2,8 @@
 
 const CLICK_DECAY_S = 0.035;
 
-/** Schedules one click at audio time `at` (seconds on the context's clock). */
-export function playClick(context: BaseAudioContext, out: AudioNode, at: number, accent: boolean): void {
+/** Schedules one click at audio time `at` (seconds on the context's clock); its source, to stop it. */
+export function playClick(context: BaseAudioContext, out: AudioNode, at: number, accent: boolean): OscillatorNode {
   const oscillator = context.createOscillator();
   oscillator.type = "square";
   oscillator.frequency.setValueAtTime(accent ? 1760 : 1320, at);
@@ -14,4 +14,5 @@ export function playClick(context: BaseAudioContext, out: AudioNode, at: number,
   oscillator.start(at);
   oscillator.stop(at + CLICK_DECAY_S + 0.01);
   oscillator.onended = () => gain.disconnect();
+  return oscillator;
 }

@@ -4,6 +4,7 @@
  * refuse to start audio before one); where Web Audio is missing every call is a silent no-op.
  */
 import { playClick } from "./click";
+import type { ScheduledClick } from "./clickQueue";
 import { playDrum } from "./drumSounds";
 import { noteFrequency } from "./notes";
 
@@ -18,6 +19,17 @@ const RELEASE_TIME_CONSTANT_S = 0.07;
 const PEAK_LEVEL = 0.22;
 
 type AudioContextConstructor = new () => AudioContext;
+
+/** The audio-clock time (s) at which a sound leaves the speakers at `localMs` on the machine's clock. */
+function audioTimeOf(context: AudioContext, localMs: number): number {
+  const perfMs = localMs - performance.timeOrigin;
+  const stamp = typeof context.getOutputTimestamp === "function" ? context.getOutputTimestamp() : undefined;
+  if (stamp?.performanceTime && stamp.contextTime !== undefined) {
+    return stamp.contextTime + (perfMs - stamp.performanceTime) / 1000;
+  }
+  // No timestamp yet (the context just started): now plus the wait, less the output latency.
+  return context.currentTime + (perfMs - performance.now()) / 1000 - (context.outputLatency || 0);
+}
 
 function audioContextClass(): AudioContextConstructor | undefined {
   if (typeof window === "undefined") return undefined;
@@ -83,17 +95,27 @@ export class Synth {
   }
 
   /**
-   * A metronome click `inSeconds` from now, on the audio clock (sample-accurate, unlike a timer).
-   * The output latency is taken off, so the click leaves the speakers on the beat.
+   * A metronome click at `atLocalMs` (this machine's clock, ms since the epoch), on the audio clock
+   * (sample-accurate, unlike a timer). The context's output timestamp maps the machine's clock to
+   * the audio clock at the speakers, so the click leaves them on the beat. Null without audio.
    */
-  click(inSeconds: number, accent: boolean): void {
+  clickAt(atLocalMs: number, accent: boolean): ScheduledClick | null {
     const context = this.readyContext();
-    if (!context || !this.output) return;
+    if (!context || !this.output) return null;
     try {
-      const latency = context.outputLatency || 0;
-      playClick(context, this.output, context.currentTime + Math.max(0, inSeconds - latency), accent);
+      const at = audioTimeOf(context, atLocalMs);
+      const source = playClick(context, this.output, Math.max(context.currentTime, at), accent);
+      return {
+        cancel: () => {
+          try {
+            source.stop(0); // Before its start: it never sounds.
+          } catch {
+            // Already stopped.
+          }
+        },
+      };
     } catch {
-      // As above: sound is best effort.
+      return null; // As above: sound is best effort.
     }
   }
 

@@ -1,16 +1,33 @@
 /**
  * Shared clock: estimates the offset between this machine's clock and the server's from
- * `clock:ping` round trips (NTP-style), keeping the sample with the smallest round trip, whose
- * estimate is the tightest.
+ * `clock:ping` round trips (NTP-style). A sample's error is at most half its round trip, and a page
+ * busy rendering answers late, so only the samples whose round trip is close to the best one count,
+ * and their median is the estimate: one bad sample cannot move it. Samples are taken once the page
+ * has settled, kept in a rolling window and refreshed often in the first minute, then slower.
  */
 import type { ClockPong } from "../types/protocol";
 
 export interface ClockEstimate {
   /** Server time minus local time, in ms. */
   offset: number;
-  /** Round trip of the sample the offset came from, in ms. */
+  /** The best round trip among the samples kept, in ms: the estimate is good to about half of it. */
+  rtt: number;
+  /** How far apart the offsets of the samples that count lie, in ms (0 for one sample). */
+  spread: number;
+  /** How many samples count (those whose round trip is near the best). */
+  samples: number;
+}
+
+/** One measurement: an offset and the round trip it came with. */
+export interface ClockSample {
+  offset: number;
   rtt: number;
 }
+
+/** Samples kept: about two minutes of re-syncs. */
+const WINDOW = 24;
+/** A sample counts when its round trip is within this of the best (or half the best, if larger). */
+const RTT_SLACK_MS = 1;
 
 /** Local time in ms since the epoch, with sub-millisecond resolution where the platform has it. */
 export function localNow(): number {
@@ -18,17 +35,53 @@ export function localNow(): number {
 }
 
 /** One sample: the server stamped t1 (received) and t2 (sent); we sent at t0 and got it back at t3. */
-export function estimateFrom(pong: ClockPong, t3: number): ClockEstimate {
+export function estimateFrom(pong: ClockPong, t3: number): ClockSample {
   const rtt = t3 - pong.t0 - (pong.t2 - pong.t1);
   const offset = (pong.t1 - pong.t0 + (pong.t2 - t3)) / 2;
   return { offset, rtt: Math.max(0, rtt) };
 }
 
-/** The best of several samples: the one with the smallest round trip. */
-export function bestEstimate(samples: readonly ClockEstimate[]): ClockEstimate | null {
-  let best: ClockEstimate | null = null;
-  for (const sample of samples) {
-    if (!best || sample.rtt < best.rtt) best = sample;
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The rolling window of samples and the estimate they support. */
+export class ClockFilter {
+  private readonly window: ClockSample[] = [];
+
+  add(sample: ClockSample): void {
+    if (!Number.isFinite(sample.offset) || !Number.isFinite(sample.rtt)) return;
+    this.window.push(sample);
+    if (this.window.length > WINDOW) this.window.shift();
   }
-  return best;
+
+  /** Forgets every sample (a different server: its clock is another one). */
+  clear(): void {
+    this.window.length = 0;
+  }
+
+  /** The median offset of the samples whose round trip is near the best; null without samples. */
+  estimate(): ClockEstimate | null {
+    if (this.window.length === 0) return null;
+    const best = Math.min(...this.window.map((s) => s.rtt));
+    const limit = best + Math.max(RTT_SLACK_MS, best / 2);
+    const offsets = this.window
+      .filter((s) => s.rtt <= limit)
+      .map((s) => s.offset)
+      .sort((a, b) => a - b);
+    return {
+      offset: median(offsets),
+      rtt: best,
+      spread: offsets[offsets.length - 1] - offsets[0],
+      samples: offsets.length,
+    };
+  }
+}
+
+/** Resolves once the page is idle (a browser's idle callback), so replies are read promptly. */
+export function pageSettled(timeoutMs = 1_000): Promise<void> {
+  const scope = globalThis as { requestIdleCallback?: (cb: () => void, options?: { timeout: number }) => number };
+  if (typeof scope.requestIdleCallback !== "function") return Promise.resolve();
+  return new Promise((resolve) => scope.requestIdleCallback!(() => resolve(), { timeout: timeoutMs }));
 }

@@ -28,7 +28,8 @@ import {
   type SessionResumed,
   type SettingsPatch,
 } from "../types/protocol";
-import { bestEstimate, estimateFrom, localNow, type ClockEstimate } from "./clockSync";
+import { CLOCK_SAMPLES, ClockKeeper } from "./clockKeeper";
+import type { ClockEstimate } from "./clockSync";
 import { DEFAULT_SOCKET_PATH, MAX_HOPS, hopsSoFar, socketTarget, type Move } from "./moves";
 import { ReconnectLoop, backoffMs, sleep } from "./reconnect";
 import { RoomTracker } from "./roomTracker";
@@ -48,8 +49,6 @@ export type ConnectOptions = Partial<ManagerOptions & SocketOptions>;
 export { JamServiceError };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const CLOCK_SAMPLES = 5;
-const CLOCK_RESYNC_MS = 30_000;
 /** Reconnect attempts after `server:closing`: delays up to 0.25 s, 0.5 s, 1 s, … 5 s, until one works. */
 const RECONNECT_BASE_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
@@ -62,9 +61,10 @@ const RESUME_RETRY_MAX_MS = 5_000;
 export class SocketService extends Subscriptions {
   private socket: Socket | null = null;
   private readonly rooms = new RoomTracker();
-  private clock: ClockEstimate | null = null;
-  private lastRtt: number | undefined;
-  private resyncTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly clock = new ClockKeeper(
+    (t0, rttMs) => this.request<ClockPong>(ClientEvents.CLOCK_PING, { t0, rttMs }),
+    () => this.socket?.connected === true,
+  );
   /** The server said it is closing: its disconnect is a cue to come back, not a farewell. */
   private serverClosing = false;
   private readonly reconnect = new ReconnectLoop(RECONNECT_BASE_MS, RECONNECT_MAX_MS);
@@ -96,7 +96,7 @@ export class SocketService extends Subscriptions {
 
   /** Closes the connection; the server gives up our seats at once (no resume). */
   disconnect(): void {
-    this.stopClockResync();
+    this.clock.stop();
     this.rooms.forgetAll();
     this.move = null;
     if (this.closeSocket()) this.setState("offline");
@@ -185,44 +185,21 @@ export class SocketService extends Subscriptions {
   }
 
   /**
-   * Measures the offset to the server's clock (several pings, keeping the one with the smallest
-   * round trip), then keeps it fresh in the background.
+   * Measures the offset to the server's clock (once the page is idle) and keeps it fresh from then
+   * on; resolves with the estimate: offset, best round trip, and how well the samples agree.
    */
-  async syncClock(samples = CLOCK_SAMPLES): Promise<ClockEstimate> {
-    const estimates: ClockEstimate[] = [];
-    for (let i = 0; i < samples; i++) {
-      const t0 = localNow();
-      const pong = await this.request<ClockPong>(ClientEvents.CLOCK_PING, { t0, rttMs: this.lastRtt });
-      const estimate = estimateFrom(pong, localNow());
-      this.lastRtt = estimate.rtt;
-      estimates.push(estimate);
-    }
-    const best = bestEstimate(estimates);
-    if (best) this.clock = best;
-    this.startClockResync();
-    return this.clock ?? { offset: 0, rtt: 0 };
+  syncClock(samples = CLOCK_SAMPLES): Promise<ClockEstimate> {
+    return this.clock.sync(samples);
   }
 
   /** The server's time now, in ms since the epoch (local time until the clock is synced). */
   serverNow(): number {
-    return localNow() + (this.clock?.offset ?? 0);
+    return this.clock.now();
   }
 
   /** The latest clock estimate, if synced. */
   get clockEstimate(): ClockEstimate | null {
-    return this.clock;
-  }
-
-  private startClockResync(): void {
-    if (this.resyncTimer) return;
-    this.resyncTimer = setInterval(() => {
-      if (this.socket?.connected) this.syncClock().catch(() => undefined);
-    }, CLOCK_RESYNC_MS);
-  }
-
-  private stopClockResync(): void {
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    this.resyncTimer = null;
+    return this.clock.estimate;
   }
 
   private forwardServerEvents(socket: Socket): void {
@@ -402,6 +379,7 @@ export class SocketService extends Subscriptions {
   private open(url: string, options: ConnectOptions, state: ConnectionState = "connecting"): Socket {
     const target = socketTarget(url);
     const socket = io(target.uri, { ...options, path: target.path ?? options.path, forceNew: true });
+    this.clock.forgetSamples(); // Perhaps another node: its clock is measured afresh.
     this.socket = socket;
     this.setState(state);
     this.forwardServerEvents(socket);

@@ -4,15 +4,20 @@
  * browser's offline mode does not close a websocket that is already open.
  */
 import { useEffect } from "react";
-import type { BeatLog } from "../music/beatLog";
+import type { MetronomeLog } from "../music/beatLog";
+import type { ClockEstimate } from "../services/clockSync";
 import type { JamService } from "../hooks/useJamSession";
 import type { SocketService } from "../services/socketService";
 
 export interface JamDebug {
-  /** Server times (ms since the epoch) of the metronome's latest beats, oldest first. */
+  /** Server times (ms since the epoch) of the metronome's latest beats shown, oldest first. */
   beatTimes(): number[];
+  /** Server times of the latest clicks handed to Web Audio (those taken back left out), oldest first. */
+  clickTimes(): number[];
   /** The server's time now, as this page estimates it. */
   serverNow(): number;
+  /** The clock estimate (offset, best round trip, spread of the samples that count); null unsynced. */
+  clock(): ClockEstimate | null;
   /** Closes the transport under the socket as a network failure would (the service then resumes). */
   dropConnection(): void;
 }
@@ -28,16 +33,18 @@ function dropConnection(service: JamService): void {
   raw?.io.engine?.close();
 }
 
-export function useJamDebug(service: JamService, beatLog: BeatLog): void {
+export function useJamDebug(service: JamService, timing: MetronomeLog): void {
   useEffect(() => {
     const debug: JamDebug = {
-      beatTimes: () => beatLog.times(),
+      beatTimes: () => timing.beats.times(),
+      clickTimes: () => timing.clicks.times(),
       serverNow: () => service.serverNow(),
+      clock: () => service.clockEstimate,
       dropConnection: () => dropConnection(service),
     };
     window.__jamDebug = debug;
     return () => {
       if (window.__jamDebug === debug) delete window.__jamDebug;
     };
-  }, [service, beatLog]);
+  }, [service, timing]);
 }

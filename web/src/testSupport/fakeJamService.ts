@@ -47,8 +47,9 @@ export class FakeJamService implements JamService {
   stopTransport = vi.fn<JamService["stopTransport"]>(async (roomCode) => this.ack(roomCode));
   startRecording = vi.fn<JamService["startRecording"]>(async (roomCode) => this.ack(roomCode));
   stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
-  syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2 }));
+  syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2, spread: 0, samples: 1 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
+  clockEstimate: JamService["clockEstimate"] = { offset: 0, rtt: 2, spread: 0, samples: 1 };
 
   onSessionJoined = (handler: (p: Events["sessionJoined"]) => void) => this.listen("sessionJoined", handler);
   onSessionResumed = (handler: (p: Events["sessionResumed"]) => void) => this.listen("sessionResumed", handler);

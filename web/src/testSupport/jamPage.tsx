@@ -11,7 +11,7 @@ export const silentSynth = {
   noteOff: vi.fn(),
   drum: vi.fn(),
   silence: vi.fn(),
-  click: vi.fn(),
+  clickAt: vi.fn(() => null),
 };
 
 export function renderPage(service: FakeJamService) {

@@ -7,11 +7,17 @@ export type Settings = { bpm: number, beatsPerBar: number, beatUnit: number, key
 
 export type SettingsPatch = { bpm?: number, beatsPerBar?: number, beatUnit?: number, key?: string | null, locked?: boolean, maxParticipants?: number, };
 
+export type Grid = { bpm: number, startedAt: number, startBeat: number, };
+
 export type Transport = { playing: boolean, bpm: number, 
 /**
  * Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
  */
-startedAt: number, startBeat: number, };
+startedAt: number, startBeat: number, 
+/**
+ * While a change waits for its beat (`started_at` ahead): the grid that plays until then.
+ */
+previous?: Grid, };
 
 export type Participant = { id: string, name: string, 
 /**
@@ -109,7 +115,11 @@ export type TransportState = { roomCode: string, seq: number, playing: boolean, 
 /**
  * Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
  */
-startedAt: number, startBeat: number, };
+startedAt: number, startBeat: number, 
+/**
+ * While a change waits for its beat (`started_at` ahead): the grid that plays until then.
+ */
+previous?: Grid, };
 
 export type TakeEnd = "stopped" | "limit" | "room_ended";
 

@@ -6,9 +6,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useJamSession, type JamService } from "../../hooks/useJamSession";
 import { useNoteLights } from "../../hooks/useNoteLights";
 import { useAudioUnlock, useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "../../hooks/usePlayback";
-import { BeatLog } from "../../music/beatLog";
+import { MetronomeLog } from "../../music/beatLog";
 import { colorIn } from "../../music/colors";
 import { synth as defaultSynth } from "../../music/synth";
+import { localNow } from "../../services/clockSync";
 import { socketService } from "../../services/socketService";
 import { roomCodeFromSearch } from "../../session/roomLink";
 import { defaultServerUrl } from "../../session/serverUrl";
@@ -38,9 +39,13 @@ export function JamSession({ service = socketService, serverUrl, synth = default
   participantsRef.current = state.participants;
   const player = useLocalPlayer({ lights, synth, myColor: colorOf(state.myId), send: jam.send, logOwnPlay: jam.logOwnPlay });
   useAudioUnlock(synth);
-  const [beatLog] = useState(() => new BeatLog());
-  useJamDebug(service, beatLog);
-  const click = useCallback((inSeconds: number, accent: boolean) => synth.click(inSeconds, accent), [synth]);
+  const [timing] = useState(() => new MetronomeLog());
+  useJamDebug(service, timing);
+  // Server time to this machine's: the shared clock's offset at the moment of scheduling.
+  const click = useCallback(
+    (atServerMs: number, accent: boolean) => synth.clickAt(atServerMs - (service.serverNow() - localNow()), accent),
+    [synth, service],
+  );
 
   // Out of the session nothing may stay lit or keep sounding.
   const { clear } = lights;
@@ -72,8 +77,9 @@ export function JamSession({ service = socketService, serverUrl, synth = default
             host={jam.host}
             serverUrl={url}
             clock={service}
-            beatLog={beatLog}
+            timing={timing}
             click={click}
+            clockEstimate={service.clockEstimate}
           />
         ) : (
           <Landing

@@ -5,14 +5,14 @@
 import { useCallback } from "react";
 import { useMetronome, type ClickScheduler, type MetronomeClock } from "../../hooks/useMetronome";
 import { beatInBar } from "../../music/beatClock";
-import type { BeatLog } from "../../music/beatLog";
+import type { MetronomeLog } from "../../music/beatLog";
 import type { Transport } from "../../types/protocol";
 
 export interface MetronomeProps {
   transport: Transport;
   beatsPerBar: number;
   clock: MetronomeClock;
-  log?: BeatLog;
+  log?: MetronomeLog;
   click?: ClickScheduler | null;
 }
 

@@ -1,6 +1,7 @@
 /** The musical session on the page: host controls, settings, transport, presence, latency, moderation. */
 import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localNow } from "../../services/clockSync";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FAKE_SETTINGS, FakeJamService } from "../../testSupport/fakeJamService";
 import { activity, BEN, enterWithBen, myId, participantItems, participantNames, silentSynth } from "../../testSupport/jamPage";
@@ -96,14 +97,15 @@ describe("host controls", () => {
 
   it("everyone sees the metronome; the audible click is off until 'Click' is ticked", async () => {
     const user = await inRoomWithBen(false);
-    silentSynth.click.mockClear();
+    silentSynth.clickAt.mockClear();
     expect(screen.getByTestId("metronome").dataset.playing).toBe("false");
     const playing = { playing: true, bpm: 120, startedAt: service.now + 50, startBeat: 0 };
     act(() => service.emit("transportState", { ...playing, roomCode: FAKE_ROOM, seq: service.nextSeq() }));
     expect(screen.getByTestId("metronome").dataset.playing).toBe("true");
-    expect(silentSynth.click).not.toHaveBeenCalled();
+    expect(silentSynth.clickAt).not.toHaveBeenCalled();
     await user.click(screen.getByLabelText("Click"));
-    await waitFor(() => expect(silentSynth.click).toHaveBeenCalledWith(0.05, true)); // Beat 0, 50 ms ahead.
+    // Beat 0, 50 ms ahead on the server's clock: handed over at this machine's time for it.
+    await waitFor(() => expect(silentSynth.clickAt).toHaveBeenCalledWith(expect.closeTo(localNow() + 50, -3), true));
   });
 
   it("Make host and Remove ask the server; the role moves with host-changed", async () => {

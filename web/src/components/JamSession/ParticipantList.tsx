@@ -6,6 +6,7 @@
  */
 import type { CSSProperties } from "react";
 import { assignColors, colorForId } from "../../music/colors";
+import type { ClockEstimate } from "../../services/clockSync";
 import type { Participant } from "../../types/protocol";
 
 export interface ModerationActions {
@@ -19,6 +20,8 @@ export interface ParticipantListProps {
   hostId?: string | null;
   /** Round trips in ms, by participant id. */
   latency?: Readonly<Record<string, number>>;
+  /** Our shared clock's estimate (shown on our own round-trip badge). */
+  myClock?: ClockEstimate | null;
   /** Given only to the host. */
   moderation?: ModerationActions;
 }
@@ -43,10 +46,20 @@ interface EntryProps {
   isMe: boolean;
   isHost: boolean;
   rttMs?: number;
+  /** Our own clock's estimate, shown on our badge. */
+  clock?: ClockEstimate | null;
   moderation?: ModerationActions;
 }
 
-function ParticipantEntry({ participant, color, isMe, isHost, rttMs, moderation }: EntryProps) {
+/** "Round trip to the server", and for our own line how well our clock agrees with the server's. */
+function latencyTitle(clock: ClockEstimate | null | undefined): string {
+  if (!clock) return "Round trip to the server";
+  const best = clock.rtt.toFixed(1);
+  const spread = clock.spread.toFixed(1);
+  return `Round trip to the server · shared clock within ±${(clock.rtt / 2).toFixed(1)} ms (best round trip ${best} ms, samples agree within ${spread} ms)`;
+}
+
+function ParticipantEntry({ participant, color, isMe, isHost, rttMs, clock, moderation }: EntryProps) {
   const classes = [isMe && "me", participant.away && "away"].filter(Boolean).join(" ");
   return (
     <li
@@ -74,7 +87,7 @@ function ParticipantEntry({ participant, color, isMe, isHost, rttMs, moderation 
         )}
       </span>
       {rttMs !== undefined && !participant.away && (
-        <span className="latency" title="Round trip to the server">
+        <span className="latency" title={latencyTitle(isMe ? clock : null)} data-clock-rtt={isMe ? clock?.rtt : undefined}>
           {Math.round(rttMs)} ms
         </span>
       )}
@@ -83,7 +96,8 @@ function ParticipantEntry({ participant, color, isMe, isHost, rttMs, moderation 
   );
 }
 
-export function ParticipantList({ participants, myId, hostId = null, latency = {}, moderation }: ParticipantListProps) {
+export function ParticipantList(props: ParticipantListProps) {
+  const { participants, myId, hostId = null, latency = {}, myClock, moderation } = props;
   const colors = assignColors(participants.map((p) => p.id));
   return (
     <section className="panel participants-panel" aria-labelledby="participants-title">
@@ -102,6 +116,7 @@ export function ParticipantList({ participants, myId, hostId = null, latency = {
             isMe={participant.id === myId}
             isHost={participant.id === hostId}
             rttMs={latency[participant.id]}
+            clock={myClock}
             moderation={moderation}
           />
         ))}

@@ -6,7 +6,8 @@ import type { HostActions } from "../../hooks/hostCommands";
 import type { LitColors } from "../../hooks/useNoteLights";
 import type { JamState } from "../../hooks/jamReducer";
 import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
-import type { BeatLog } from "../../music/beatLog";
+import type { MetronomeLog } from "../../music/beatLog";
+import type { ClockEstimate } from "../../services/clockSync";
 import { ActivityLog } from "./ActivityLog";
 import { DrumPads } from "./DrumPads";
 import { ErrorMessage } from "./ErrorMessage";
@@ -29,12 +30,14 @@ export interface SessionViewProps {
   serverUrl: string;
   /** The shared clock the metronome runs on. */
   clock: MetronomeClock;
-  beatLog?: BeatLog;
+  timing?: MetronomeLog;
   click?: ClickScheduler;
+  /** How well our clock agrees with the server's (read at each render). */
+  clockEstimate?: ClockEstimate | null;
 }
 
 export function SessionView(props: SessionViewProps) {
-  const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, serverUrl, clock, beatLog, click } =
+  const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, serverUrl, clock, timing, click } =
     props;
   const isHost = state.myId !== "" && state.myId === state.hostId;
   const hostName = state.participants.find((p) => p.id === state.hostId)?.name ?? "The host";
@@ -50,7 +53,7 @@ export function SessionView(props: SessionViewProps) {
             isHost={isHost}
             hostName={hostName}
             clock={clock}
-            beatLog={beatLog}
+            timing={timing}
             click={click}
             controls={host}
           />
@@ -71,6 +74,7 @@ export function SessionView(props: SessionViewProps) {
             myId={state.myId}
             hostId={state.hostId}
             latency={state.latency}
+            myClock={props.clockEstimate}
             moderation={isHost ? host : undefined}
           />
           <ActivityLog entries={state.log} />

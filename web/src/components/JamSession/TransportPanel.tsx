@@ -5,7 +5,7 @@
 import { useId, useState } from "react";
 import { formatBpm } from "../../hooks/roomReducer";
 import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
-import type { BeatLog } from "../../music/beatLog";
+import type { MetronomeLog } from "../../music/beatLog";
 import type { Settings, Transport } from "../../types/protocol";
 import { Metronome } from "./Metronome";
 import { TempoControl } from "./TempoControl";
@@ -22,7 +22,7 @@ export interface TransportPanelProps {
   isHost: boolean;
   hostName: string;
   clock: MetronomeClock;
-  beatLog?: BeatLog;
+  timing?: MetronomeLog;
   click?: ClickScheduler;
   controls: TransportControls;
 }
@@ -51,7 +51,7 @@ function HostControls({ settings, transport, controls }: Pick<TransportPanelProp
 }
 
 export function TransportPanel(props: TransportPanelProps) {
-  const { settings, transport, isHost, hostName, clock, beatLog, click, controls } = props;
+  const { settings, transport, isHost, hostName, clock, timing, click, controls } = props;
   const [clickOn, setClickOn] = useState(false);
   const clickId = useId();
   return (
@@ -69,7 +69,7 @@ export function TransportPanel(props: TransportPanelProps) {
           transport={transport}
           beatsPerBar={settings.beatsPerBar}
           clock={clock}
-          log={beatLog}
+          log={timing}
           click={clickOn ? click : null}
         />
         <label className="click-toggle" htmlFor={clickId}>
