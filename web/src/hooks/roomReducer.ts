@@ -92,10 +92,11 @@ export function applySettings(state: JamState, { settings, by }: SettingsChanged
   return withLog(next, `${nameOf(state, by)} set ${change}`, colorIn(state.participants, by));
 }
 
-export function applyTransport(state: JamState, { playing, bpm, startedAt, startBeat }: TransportState): JamState {
-  const next = { ...state, transport: { playing, bpm, startedAt, startBeat } };
-  if (playing === state.transport.playing) return next;
-  return withLog(next, playing ? "The metronome started" : "The metronome stopped");
+export function applyTransport(state: JamState, payload: TransportState): JamState {
+  const { roomCode: _room, seq: _seq, ...transport } = payload; // `previous` included: it plays until the change lands.
+  const next = { ...state, transport };
+  if (transport.playing === state.transport.playing) return next;
+  return withLog(next, transport.playing ? "The metronome started" : "The metronome stopped");
 }
 
 /** "7 events", "1 event". */

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { nextBeat, type Beat } from "../music/beatClock";
 import { ClickQueue, type ClickScheduler } from "../music/clickQueue";
 import type { MetronomeLog } from "../music/beatLog";
+import { localNow } from "../services/clockSync";
 import type { Transport } from "../types/protocol";
 
 export type { ClickScheduler, ScheduledClick } from "../music/clickQueue";
@@ -60,7 +61,7 @@ export function useMetronome({ transport, clock, log, click, isDownbeat }: Metro
       while (upcoming && upcoming.at <= now) {
         if (now - upcoming.at <= LATE_LIMIT_MS) {
           lastShownAt.current = upcoming.at;
-          log?.beats.push(upcoming.at);
+          log?.beats.push(upcoming.at, now - localNow());
           setBeat(upcoming.n);
         }
         upcoming = nextBeat(transport, upcoming.at + 0.5);
@@ -68,9 +69,10 @@ export function useMetronome({ transport, clock, log, click, isDownbeat }: Metro
       frame = requestAnimationFrame(draw);
     };
     const fill = () => {
-      const schedule = clickRef.current;
+      const click = clickRef.current;
+      if (!click) return;
       const now = clock.serverNow();
-      if (schedule) queue.fill(transport, now, now + CLICK_LOOKAHEAD_MS, schedule, downbeatRef.current);
+      queue.fill(transport, now, now + CLICK_LOOKAHEAD_MS, { click, accent: downbeatRef.current, offset: now - localNow() });
     };
     fill();
     const filler = setInterval(fill, CLICK_FILL_MS);

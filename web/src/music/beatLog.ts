@@ -1,27 +1,45 @@
 /**
- * The server times of this page's latest metronome beats (as shown) and clicks (as handed to Web
- * Audio). Tests read them (through window.__jamDebug) to check that pages beat together and that no
+ * This page's latest metronome beats (as shown) and clicks (as handed to Web Audio), each at its
+ * server time and at the time on this machine's clock the shared clock mapped it to. Tests read them
+ * (through window.__jamDebug) to check that pages beat together on the machine's clock and that no
  * click is off the grid; they cost nothing otherwise.
  */
-export const BEAT_LOG_SIZE = 32;
+export const BEAT_LOG_SIZE = 64;
+
+export interface LoggedBeat {
+  /** Server time, ms since the epoch. */
+  at: number;
+  /** The same moment on this machine's clock (`performance.timeOrigin + performance.now()`). */
+  local: number;
+}
 
 export class BeatLog {
-  private readonly entries: number[] = [];
+  private readonly entries: LoggedBeat[] = [];
 
-  push(serverTime: number): void {
-    this.entries.push(serverTime);
+  /** `offset` is the shared clock's server-minus-local offset when the beat was placed. */
+  push(at: number, offset = 0): void {
+    this.entries.push({ at, local: at - offset });
     if (this.entries.length > BEAT_LOG_SIZE) this.entries.shift();
   }
 
   /** Takes back an entry (a click cancelled before it sounded). */
-  remove(serverTime: number): void {
-    const index = this.entries.lastIndexOf(serverTime);
-    if (index >= 0) this.entries.splice(index, 1);
+  remove(at: number): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      if (this.entries[i].at === at) {
+        this.entries.splice(i, 1);
+        return;
+      }
+    }
   }
 
-  /** Oldest first. */
+  /** Server times, oldest first. */
   times(): number[] {
-    return [...this.entries];
+    return this.entries.map((entry) => entry.at);
+  }
+
+  /** Server and machine times, oldest first. */
+  logged(): LoggedBeat[] {
+    return this.entries.map((entry) => ({ ...entry }));
   }
 
   clear(): void {

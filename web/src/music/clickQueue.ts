@@ -15,6 +15,14 @@ export interface ScheduledClick {
 /** Schedules a click at `atServerMs` (server time); `accent` on the downbeat. Null without audio. */
 export type ClickScheduler = (atServerMs: number, accent: boolean) => ScheduledClick | null;
 
+/** How `fill` hands clicks over. */
+export interface Scheduling {
+  click: ClickScheduler;
+  /** Whether beat `n` is a downbeat. */
+  accent(n: number): boolean;
+  offset: number;
+}
+
 interface Pending {
   at: number;
   click: ScheduledClick | null;
@@ -30,14 +38,17 @@ export class ClickQueue {
 
   constructor(private readonly log?: BeatLog) {}
 
-  /** Schedules every beat of `transport` due from `now` to `until` not scheduled yet. */
-  fill(transport: Transport, now: number, until: number, schedule: ClickScheduler, accent: (n: number) => boolean): void {
+  /**
+   * Schedules every beat of `transport` due from `now` to `until` not scheduled yet; `offset` (the
+   * shared clock's server-minus-local) only goes into the log.
+   */
+  fill(transport: Transport, now: number, until: number, schedule: Scheduling): void {
     this.pending = this.pending.filter((p) => p.at > now - SOUNDED_AFTER_MS);
     const last = this.pending[this.pending.length - 1];
     let beat = nextBeat(transport, last ? Math.max(now, last.at + SAME_BEAT_MS) : now);
     while (beat && beat.at < until) {
-      this.pending.push({ at: beat.at, click: schedule(beat.at, accent(beat.n)) });
-      this.log?.push(beat.at);
+      this.pending.push({ at: beat.at, click: schedule.click(beat.at, schedule.accent(beat.n)) });
+      this.log?.push(beat.at, schedule.offset);
       beat = nextBeat(transport, beat.at + SAME_BEAT_MS);
     }
   }

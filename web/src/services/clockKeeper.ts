@@ -1,8 +1,8 @@
 /**
  * Keeps the shared clock fresh for the service: a sync waits for the page to settle, sends a few
  * pings spaced apart, and folds them into the rolling window (./clockSync.ts). After the first sync
- * it re-syncs by itself, every few seconds in the first minute (the estimate tightens while the
- * page is quiet), then every half minute. One sync runs at a time.
+ * it re-syncs by itself: after 1, 2 and 4 s, every 5 s in the first minute (the estimate tightens
+ * while the page is quiet), then every half minute. One sync runs at a time.
  */
 import type { ClockPong } from "../types/protocol";
 import { ClockFilter, estimateFrom, localNow, pageSettled, type ClockEstimate } from "./clockSync";
@@ -13,7 +13,9 @@ export type ClockPinger = (t0: number, rttMs: number | undefined) => Promise<Clo
 export const CLOCK_SAMPLES = 5;
 /** Between the pings of one sync, so one hiccup of the page does not spoil them all. */
 const PING_SPACING_MS = 20;
-/** Re-sync this often during the first minute, then every `SLOW_RESYNC_MS`. */
+/** Re-syncs after the first: soon (a first sync taken while the page was busy is replaced within
+ * seconds), then every `FAST_RESYNC_MS` during the first minute, then every `SLOW_RESYNC_MS`. */
+const EARLY_RESYNCS_MS = [1_000, 2_000, 4_000];
 const FAST_RESYNC_MS = 5_000;
 const FAST_PERIOD_MS = 60_000;
 const SLOW_RESYNC_MS = 30_000;
@@ -28,6 +30,7 @@ export class ClockKeeper {
   private running: Promise<ClockEstimate> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private firstSyncAt: number | null = null;
+  private resyncs = 0;
 
   constructor(
     private readonly ping: ClockPinger,
@@ -55,6 +58,7 @@ export class ClockKeeper {
   forgetSamples(): void {
     this.filter.clear();
     this.firstSyncAt = null;
+    this.resyncs = 0;
   }
 
   /** No more re-syncs (until the next `sync`). */
@@ -62,6 +66,7 @@ export class ClockKeeper {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.firstSyncAt = null;
+    this.resyncs = 0;
   }
 
   private async measure(samples: number): Promise<ClockEstimate> {
@@ -85,13 +90,11 @@ export class ClockKeeper {
     if (this.timer) clearTimeout(this.timer);
     this.firstSyncAt ??= Date.now();
     const fast = Date.now() - this.firstSyncAt < FAST_PERIOD_MS;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        if (this.online()) this.sync(RESYNC_SAMPLES).catch(() => undefined);
-        else this.scheduleNext();
-      },
-      fast ? FAST_RESYNC_MS : SLOW_RESYNC_MS,
-    );
+    const delay = EARLY_RESYNCS_MS[this.resyncs++] ?? (fast ? FAST_RESYNC_MS : SLOW_RESYNC_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.online()) this.sync(RESYNC_SAMPLES).catch(() => undefined);
+      else this.scheduleNext();
+    }, delay);
   }
 }

@@ -4,7 +4,7 @@
  * browser's offline mode does not close a websocket that is already open.
  */
 import { useEffect } from "react";
-import type { MetronomeLog } from "../music/beatLog";
+import type { LoggedBeat, MetronomeLog } from "../music/beatLog";
 import type { ClockEstimate } from "../services/clockSync";
 import type { JamService } from "../hooks/useJamSession";
 import type { SocketService } from "../services/socketService";
@@ -14,6 +14,10 @@ export interface JamDebug {
   beatTimes(): number[];
   /** Server times of the latest clicks handed to Web Audio (those taken back left out), oldest first. */
   clickTimes(): number[];
+  /** The beats shown, each also on this machine's clock (as the shared clock mapped it). */
+  beats(): LoggedBeat[];
+  /** The clicks handed to Web Audio, each also on this machine's clock. */
+  clicks(): LoggedBeat[];
   /** The server's time now, as this page estimates it. */
   serverNow(): number;
   /** The clock estimate (offset, best round trip, spread of the samples that count); null unsynced. */
@@ -38,6 +42,8 @@ export function useJamDebug(service: JamService, timing: MetronomeLog): void {
     const debug: JamDebug = {
       beatTimes: () => timing.beats.times(),
       clickTimes: () => timing.clicks.times(),
+      beats: () => timing.beats.logged(),
+      clicks: () => timing.clicks.logged(),
       serverNow: () => service.serverNow(),
       clock: () => service.clockEstimate,
       dropConnection: () => dropConnection(service),

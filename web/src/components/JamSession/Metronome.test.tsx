@@ -100,6 +100,8 @@ describe("window.__jamDebug", () => {
     renderPage(service);
     expect(window.__jamDebug?.serverNow()).toBe(service.now);
     expect(window.__jamDebug?.beatTimes()).toEqual([]);
+    expect(window.__jamDebug?.clickTimes()).toEqual([]);
+    expect(window.__jamDebug?.clock()).toEqual(service.clockEstimate); // Offset, best round trip, spread.
   });
 });
 
