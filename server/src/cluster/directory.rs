@@ -10,6 +10,7 @@ use std::time::Duration;
 use redis::Script;
 
 use super::redis::{millis, unreachable, Redis};
+use super::wal::WAL_KEY_TTL;
 use crate::error::JamError;
 
 /// Room keys outlive their last write by this much; a live room's snapshots renew them.
@@ -156,6 +157,10 @@ impl Redis {
             .cmd("SADD")
             .arg(self.key(&["nodes"]))
             .arg(node)
+            .ignore()
+            .cmd("PEXPIRE")
+            .arg(self.wal_key(node))
+            .arg(millis(WAL_KEY_TTL))
             .ignore()
             .query_async::<()>(&mut self.conn())
             .await

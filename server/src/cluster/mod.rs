@@ -10,6 +10,7 @@ mod redis;
 mod replica;
 mod routing;
 mod shared;
+mod wal;
 mod writer;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use self::redis::Redis;
 pub use routing::Route;
+use wal::WalIndex;
 use writer::Writer;
 
 /// The longest a join or resume waits for its seat to be in Redis.
@@ -37,6 +39,9 @@ pub struct Cluster {
     epochs: Mutex<HashMap<String, u64>>,
     /// The cluster's room and seat counts, as last read.
     counts: Mutex<Option<(usize, usize)>>,
+    /// Dead nodes' streams as read for a takeover, so taking over a dead node's many rooms reads
+    /// its stream once. A std Mutex: never held across `.await`.
+    dead_streams: Mutex<HashMap<String, (std::time::Instant, Arc<WalIndex>)>>,
     /// One takeover at a time on this node, so two requests for one room restore it once.
     claiming: tokio::sync::Mutex<()>,
 }
@@ -62,7 +67,12 @@ impl Cluster {
         getrandom::fill(&mut candidate).map_err(|_| refused("no random source"))?;
         let link_secret = redis.shared_secret(candidate).await?;
         Ok(Arc::new(Cluster {
-            writer: Writer::start(redis.clone(), replay_capacity, log_flush),
+            writer: Writer::start(
+                redis.clone(),
+                redis.wal_key(&node_id),
+                replay_capacity,
+                log_flush,
+            ),
             redis,
             node_id,
             public_url: public_url.to_owned(),
@@ -70,6 +80,7 @@ impl Cluster {
             link_secret,
             epochs: Mutex::default(),
             counts: Mutex::default(),
+            dead_streams: Mutex::default(),
             claiming: tokio::sync::Mutex::new(()),
         }))
     }
@@ -116,7 +127,7 @@ impl Cluster {
     /// Waits until this node's changes so far are in Redis (a few ms), so a seat that was just
     /// taken or resumed survives this node's crash. While Redis is away, it does not wait.
     pub async fn durable(&self) {
-        self.writer.flush(DURABLE_WAIT).await;
+        self.writer.flush(DURABLE_WAIT, false).await;
     }
 
     fn epoch_of(&self, code: &str) -> Option<u64> {

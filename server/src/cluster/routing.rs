@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::directory::{Entry, OLD_EPOCH_TTL};
 use super::redis::{millis, unreachable};
@@ -17,6 +17,8 @@ use crate::sessions::snapshot::{decode_event, RoomRecord};
 use crate::sessions::takeover::Handover;
 use crate::sessions::{normalize_room_code, Delivery, SessionManager};
 
+/// A dead node's stream, once read, serves the takeovers of its rooms for this long.
+const DEAD_STREAM_REUSE: Duration = Duration::from_secs(30);
 /// How long a shutdown waits for Redis to take the last changes.
 const RELEASE_FLUSH_LIMIT: Duration = Duration::from_secs(2);
 
@@ -110,16 +112,33 @@ impl Cluster {
                 .await;
             return Ok((Route::Missing, None));
         };
-        let capacity = sessions.limits().replay_buffer;
-        let replay: VecDeque<Arc<RoomEvent>> = events
-            .iter()
-            .skip(events.len().saturating_sub(capacity))
-            .filter_map(|bytes| decode_event(bytes).map(Arc::new))
-            .collect();
         let handover = match previous.owner.is_empty() {
             true => Handover::Released,
             false => Handover::Crashed,
         };
+        let mut replay: VecDeque<Arc<RoomEvent>> = events
+            .iter()
+            .filter_map(|bytes| decode_event(bytes).map(Arc::new))
+            .collect();
+        if handover == Handover::Crashed {
+            // What the owner relayed after the room's last checkpoint is in the owner's stream.
+            let mut last = replay.back().map_or(0, |e| e.seq());
+            for bytes in self
+                .stream_tail(&previous.owner, code, previous.epoch)
+                .await?
+            {
+                match decode_event(&bytes) {
+                    Some(event) if event.seq() > last => {
+                        last = event.seq();
+                        replay.push_back(Arc::new(event));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let capacity = sessions.limits().replay_buffer;
+        let excess = replay.len().saturating_sub(capacity);
+        replay.drain(..excess);
         tracing::info!(room = code, ?handover, from = %previous.owner, epoch, "taking a room over");
         lock(&self.epochs).insert(code.to_owned(), epoch);
         // The new epoch's log starts with what the room remembers, so a later takeover has it too.
@@ -132,12 +151,41 @@ impl Cluster {
         Ok((Route::Here, delivery))
     }
 
+    /// The events of `code` under `epoch` in dead `owner`'s stream. The stream is read once per dead
+    /// node and kept a little while: taking over its rooms one by one reads it once.
+    async fn stream_tail(
+        &self,
+        owner: &str,
+        code: &str,
+        epoch: u64,
+    ) -> Result<Vec<Vec<u8>>, JamError> {
+        let cached = lock(&self.dead_streams)
+            .get(owner)
+            .filter(|(read_at, _)| read_at.elapsed() < DEAD_STREAM_REUSE)
+            .map(|(_, index)| index.clone());
+        let index = match cached {
+            Some(index) => index,
+            None => {
+                let index = Arc::new(self.redis.read_wal(owner).await?);
+                let mut streams = lock(&self.dead_streams);
+                streams.retain(|_, (read_at, _)| read_at.elapsed() < DEAD_STREAM_REUSE);
+                streams.insert(owner.to_owned(), (Instant::now(), index.clone()));
+                index
+            }
+        };
+        Ok(index
+            .get(&(code.to_owned(), epoch))
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// Shutdown: writes every room down (after which this node relays nothing more in it), waits
     /// for Redis to have it, and releases the rooms so the first node asked about one takes it over
     /// at once (without waiting for this node's heartbeat to lapse).
     pub async fn release_all(&self, sessions: &SessionManager) {
         sessions.hand_over_rooms(|room| self.snapshot(room)).await;
-        if !self.writer.flush(RELEASE_FLUSH_LIMIT).await {
+        // Into the rooms' own logs: a released room is restored without this node's stream.
+        if !self.writer.flush(RELEASE_FLUSH_LIMIT, true).await {
             tracing::warn!("shutting down before Redis took the rooms' last changes");
             return; // not released: the rooms are taken over once this node's heartbeat lapses
         }

@@ -23,9 +23,11 @@ struct Node {
 }
 
 impl Node {
-    /// The node stops beating, as when it is killed: its heartbeat lapses after `NODE_TTL`.
+    /// The node stops beating and writing, as when it is killed: its heartbeat lapses after
+    /// `NODE_TTL`, and what its writer had not sent is lost.
     fn die(&self) {
         self.heartbeat.abort();
+        self.cluster.writer.halt();
     }
 }
 
@@ -129,7 +131,7 @@ async fn route(node: &Node, code: &str) -> Route {
 async fn another_node_moves_to_the_owner_and_takes_over_a_released_room_with_nothing_lost() {
     let prefix = prefix();
     let (a, b) = (node(&prefix, "a").await, node(&prefix, "b").await);
-    let idle = a.cluster.writer.flush(Duration::from_secs(2));
+    let idle = a.cluster.writer.flush(Duration::from_secs(2), false);
     assert!(idle.await, "a flush with nothing queued returns at once");
     let (code, token, seen) = room_with_notes(&a).await;
     assert!(matches!(route(&b, &code).await, Route::Moved(url) if url == "http://a.test/"));
@@ -191,6 +193,15 @@ async fn a_crashed_owners_room_is_taken_over_once_with_a_gap_and_fresh_seqs() {
         "after a crash, what was relayed last may be missing"
     );
     let replayed: Vec<u64> = outcome.missed.iter().map(|m| m.data.seq()).collect();
+    let relayed = outcome
+        .missed
+        .iter()
+        .filter(|m| m.event == "event:broadcast");
+    assert_eq!(
+        relayed.count(),
+        4,
+        "the three notes and the last event, from the owner's stream"
+    );
     assert!(
         replayed.contains(&last_seq),
         "what reached Redis is replayed"

@@ -1,8 +1,10 @@
-//! Writes rooms' logs and snapshots to Redis behind the rooms' backs: changes are queued without
-//! waiting and sent together in one pipeline — per room one `RPUSH` of its new events, its latest
-//! snapshot if it has a new one, and now and then an `LTRIM` — so a relayed event costs Redis well
-//! under one command. A batch goes out after `--log-flush`, or sooner when someone waits for it
-//! (a join's seat). While Redis is away the queue waits and is sent once it is back.
+//! Writes rooms' events and snapshots to Redis behind the rooms' backs. Changes are queued without
+//! waiting and sent together in one pipeline after `--log-flush` (or at once when someone waits for
+//! them, a join's seat): all new events of all rooms as **one** entry of this node's stream (./wal.rs),
+//! new snapshots, and, once a second per room that has new events (a checkpoint), one `RPUSH` of them
+//! to the room's own log (now and then an `LTRIM`). So a relayed event costs Redis a small fraction
+//! of a command, and a node that dies loses at most the last batch. While Redis is away everything
+//! waits and is sent once it is back.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,16 +13,22 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::time::Instant;
 
 use super::directory::ROOM_KEY_TTL;
 use super::redis::{millis, Redis};
+use super::wal::{self, Record};
 use crate::protocol::RoomEvent;
 use crate::sessions::snapshot::{encode_event, RoomRecord};
 
+/// A room's new events reach its own log at most this long after the first of them (until then
+/// they are in the node's stream only).
+const CHECKPOINT: Duration = Duration::from_secs(1);
 /// How long to wait before sending again after Redis failed.
 const RETRY_INTERVAL: Duration = Duration::from_millis(500);
-/// Changes kept while Redis is away; beyond this the oldest are dropped (and logged).
-const MAX_PENDING: usize = 200_000;
+/// Batches kept for the stream while Redis is away; beyond this the oldest are dropped (and
+/// logged): their events still reach the rooms' logs at the next checkpoint.
+const MAX_STREAM_BACKLOG: usize = 200_000;
 
 pub enum Op {
     Snapshot {
@@ -35,8 +43,12 @@ pub enum Op {
     },
     /// The room is gone: its snapshot and log too.
     Forget { code: String, epoch: u64 },
-    /// Answered once everything queued before it is in Redis.
-    Flush(oneshot::Sender<()>),
+    /// Answered once everything queued before it is in Redis; with `checkpoint`, in the rooms'
+    /// own logs too (a node handing its rooms over: nobody will read its stream).
+    Flush {
+        done: oneshot::Sender<()>,
+        checkpoint: bool,
+    },
 }
 
 #[derive(Clone)]
@@ -46,41 +58,52 @@ pub struct Writer {
     healthy: Arc<AtomicBool>,
     /// Cuts a batch's wait short when someone waits for it (a join's seat).
     hurry: Arc<Notify>,
+    task: tokio::task::AbortHandle,
 }
 
 impl Writer {
-    /// Starts the writer task; logs are trimmed to about `replay_capacity` events. Changes gather
-    /// for `interval` (`--log-flush`) before they are sent: the most a node that dies can take with
-    /// it. Each pipeline costs Redis ~45 µs whatever it carries (docs/benchmarks.md): a longer
-    /// interval makes fewer, fuller ones.
-    pub fn start(redis: Redis, replay_capacity: usize, interval: Duration) -> Writer {
+    /// Starts the writer task for the node whose stream is `wal_key`; logs are trimmed to about
+    /// `replay_capacity` events. Changes gather for `interval` (`--log-flush`) before they are
+    /// sent: the most a node that dies can take with it. Each pipeline costs Redis ~40 µs whatever
+    /// it carries (docs/benchmarks.md): a longer interval makes fewer, fuller ones.
+    pub fn start(
+        redis: Redis,
+        wal_key: String,
+        replay_capacity: usize,
+        interval: Duration,
+    ) -> Writer {
         let (tx, rx) = mpsc::unbounded_channel();
         let healthy = Arc::new(AtomicBool::new(true));
         let hurry = Arc::new(Notify::new());
-        let task = run(
-            redis,
-            rx,
-            replay_capacity.max(1),
-            interval,
-            healthy.clone(),
-            hurry.clone(),
-        );
-        tokio::spawn(task);
-        Writer { tx, healthy, hurry }
+        let queue = Queue::new(wal_key, replay_capacity.max(1));
+        let task = run(redis, rx, queue, interval, healthy.clone(), hurry.clone());
+        let task = tokio::spawn(task).abort_handle();
+        Writer {
+            tx,
+            healthy,
+            hurry,
+            task,
+        }
+    }
+
+    /// Stops writing at once, as a node killed with -9 does (tests).
+    #[cfg(test)]
+    pub fn halt(&self) {
+        self.task.abort();
     }
 
     pub fn send(&self, op: Op) {
         let _ = self.tx.send(op);
     }
 
-    /// Waits until everything queued so far is in Redis, or `limit` passed; false then. Returns
-    /// at once (false) while Redis refuses the writes.
-    pub async fn flush(&self, limit: Duration) -> bool {
+    /// Waits until everything queued so far is in Redis (with `checkpoint`, in the rooms' own logs
+    /// too), or `limit` passed; false then. Returns at once (false) while Redis refuses the writes.
+    pub async fn flush(&self, limit: Duration, checkpoint: bool) -> bool {
         if !self.healthy.load(Ordering::Relaxed) {
             return false;
         }
         let (done, flushed) = oneshot::channel();
-        self.send(Op::Flush(done));
+        self.send(Op::Flush { done, checkpoint });
         self.hurry.notify_one();
         matches!(tokio::time::timeout(limit, flushed).await, Ok(Ok(())))
     }
@@ -89,37 +112,34 @@ impl Writer {
 async fn run(
     redis: Redis,
     mut rx: mpsc::UnboundedReceiver<Op>,
-    capacity: usize,
+    mut queue: Queue,
     interval: Duration,
     healthy: Arc<AtomicBool>,
     hurry: Arc<Notify>,
 ) {
-    let mut pending: Vec<Op> = Vec::new();
-    let mut since_trim: HashMap<String, usize> = HashMap::new();
     loop {
-        if pending.is_empty() {
-            match rx.recv().await {
-                Some(op) => pending.push(op),
-                None => return,
+        if !queue.has_news() {
+            // Nothing to send but perhaps checkpoints to come: wait for a change or for those.
+            let due = queue.next_checkpoint();
+            tokio::select! {
+                op = rx.recv() => match op {
+                    Some(op) => queue.absorb(&redis, op),
+                    None => return,
+                },
+                _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {}
             }
         }
-        // Asleep, the task is not woken by each change queued meanwhile: one wake-up per batch.
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = hurry.notified() => {}
+        if queue.has_news() {
+            // Asleep, the task is not woken by each change queued meanwhile: one wake-up per batch.
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = hurry.notified() => {}
+            }
         }
         while let Ok(op) = rx.try_recv() {
-            pending.push(op);
+            queue.absorb(&redis, op);
         }
-        if pending.len() > MAX_PENDING {
-            let dropped = pending.len() - MAX_PENDING;
-            tracing::error!(
-                dropped,
-                "Redis has been away too long: dropping the oldest room changes"
-            );
-            pending.drain(..dropped);
-        }
-        let pipe = batch(&redis, &pending, &mut since_trim, capacity);
+        let (pipe, checkpointed) = queue.batch(Instant::now());
         let sent = match pipe.is_empty() {
             true => Ok(()), // only flushes were waiting
             false => pipe.query_async::<()>(&mut redis.conn()).await,
@@ -127,89 +147,179 @@ async fn run(
         match sent {
             Ok(()) => {
                 healthy.store(true, Ordering::Relaxed);
-                for op in pending.drain(..) {
-                    if let Op::Flush(done) = op {
-                        let _ = done.send(());
-                    }
-                }
+                queue.sent(&checkpointed);
             }
             Err(err) => {
                 healthy.store(false, Ordering::Relaxed);
-                tracing::warn!(%err, queued = pending.len(), "room changes not written; retrying");
+                tracing::warn!(%err, "room changes not written; retrying");
                 tokio::time::sleep(RETRY_INTERVAL).await;
             }
         }
     }
 }
 
-/// One pipeline for the queued changes: per log one `RPUSH`, per room its latest snapshot.
-fn batch(
-    redis: &Redis,
-    pending: &[Op],
-    since_trim: &mut HashMap<String, usize>,
+/// A room's events not in its own log yet.
+struct Unsaved {
+    since: Instant,
+    events: Vec<Vec<u8>>,
+}
+
+/// What the writer holds between batches. A failed pipeline changes nothing here: it is all sent
+/// again.
+struct Queue {
+    wal_key: String,
     capacity: usize,
-) -> redis::Pipeline {
-    let mut appends: IndexMap<String, Vec<Vec<u8>>> = IndexMap::new();
-    let mut snapshots: IndexMap<String, (String, String, Vec<u8>)> = IndexMap::new();
-    let mut forgotten: Vec<(String, String)> = Vec::new();
-    for op in pending {
+    /// New events for the stream, per batch of `absorb`s.
+    stream: Vec<Record>,
+    /// By log key.
+    unsaved: IndexMap<String, Unsaved>,
+    since_trim: HashMap<String, usize>,
+    /// By snapshot key: (log key, directory key, bytes).
+    snapshots: IndexMap<String, (String, String, Vec<u8>)>,
+    forgotten: Vec<(String, String)>,
+    waiting: Vec<oneshot::Sender<()>>,
+    checkpoint_all: bool,
+}
+
+impl Queue {
+    fn new(wal_key: String, capacity: usize) -> Queue {
+        Queue {
+            wal_key,
+            capacity,
+            stream: Vec::new(),
+            unsaved: IndexMap::new(),
+            since_trim: HashMap::new(),
+            snapshots: IndexMap::new(),
+            forgotten: Vec::new(),
+            waiting: Vec::new(),
+            checkpoint_all: false,
+        }
+    }
+
+    /// Something to send now (checkpoints alone wait for their time).
+    fn has_news(&self) -> bool {
+        !(self.stream.is_empty()
+            && self.snapshots.is_empty()
+            && self.forgotten.is_empty()
+            && self.waiting.is_empty())
+    }
+
+    fn next_checkpoint(&self) -> Option<Instant> {
+        self.unsaved.values().map(|u| u.since + CHECKPOINT).min()
+    }
+
+    fn absorb(&mut self, redis: &Redis, op: Op) {
         match op {
             Op::Append {
                 code,
                 epoch,
                 events,
             } => {
-                let (_, log) = redis.room_keys(code, *epoch);
-                let encoded = events.iter().filter_map(|e| encode_event(e).ok());
-                appends.entry(log).or_default().extend(encoded);
+                let (_, log) = redis.room_keys(&code, epoch);
+                let encoded: Vec<Vec<u8>> =
+                    events.iter().filter_map(|e| encode_event(e).ok()).collect();
+                let unsaved = self.unsaved.entry(log).or_insert_with(|| Unsaved {
+                    since: Instant::now(),
+                    events: Vec::new(),
+                });
+                unsaved.events.extend(encoded.iter().cloned());
+                // Only the last `capacity` can ever be replayed.
+                let excess = unsaved.events.len().saturating_sub(self.capacity);
+                unsaved.events.drain(..excess);
+                self.stream.push((code, epoch, encoded));
+                if self.stream.len() > MAX_STREAM_BACKLOG {
+                    let dropped = self.stream.len() - MAX_STREAM_BACKLOG;
+                    tracing::error!(
+                        dropped,
+                        "Redis has been away too long: the oldest batches skip the node's stream"
+                    );
+                    self.stream.drain(..dropped);
+                }
             }
             Op::Snapshot {
                 code,
                 epoch,
                 record,
             } => {
-                let (snap, log) = redis.room_keys(code, *epoch);
+                let (snap, log) = redis.room_keys(&code, epoch);
                 if let Ok(bytes) = record.encode() {
-                    snapshots.insert(snap, (log, redis.dir_key(code), bytes));
+                    self.snapshots
+                        .insert(snap, (log, redis.dir_key(&code), bytes));
                 }
             }
             Op::Forget { code, epoch } => {
-                let (snap, log) = redis.room_keys(code, *epoch);
-                appends.shift_remove(&log);
-                snapshots.shift_remove(&snap);
-                since_trim.remove(&log);
-                forgotten.push((snap, log));
+                let (snap, log) = redis.room_keys(&code, epoch);
+                self.unsaved.shift_remove(&log);
+                self.snapshots.shift_remove(&snap);
+                self.since_trim.remove(&log);
+                self.forgotten.push((snap, log));
             }
-            Op::Flush(_) => {}
+            Op::Flush { done, checkpoint } => {
+                self.waiting.push(done);
+                self.checkpoint_all |= checkpoint;
+            }
         }
     }
-    let mut pipe = redis::pipe();
-    for (log, events) in appends {
-        pipe.cmd("RPUSH").arg(&log).arg(&events).ignore();
-        let count = since_trim.entry(log.clone()).or_default();
-        *count += events.len();
-        if *count >= capacity {
-            *count = 0;
-            pipe.cmd("LTRIM")
-                .arg(&log)
-                .arg(-(capacity as i64))
-                .arg(-1)
-                .ignore();
+
+    /// One pipeline: the stream entry, the checkpoints due, the snapshots, the deletions. Returns
+    /// the logs it checkpoints.
+    fn batch(&mut self, now: Instant) -> (redis::Pipeline, Vec<String>) {
+        let mut pipe = redis::pipe();
+        if !self.stream.is_empty() {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            wal::append(&mut pipe, &self.wal_key, now_ms, &self.stream);
         }
-    }
-    for (snap, (log, dir, bytes)) in snapshots {
+        let mut checkpointed = Vec::new();
+        for (log, unsaved) in &self.unsaved {
+            if !(self.checkpoint_all || now >= unsaved.since + CHECKPOINT) {
+                continue;
+            }
+            checkpointed.push(log.clone());
+            if unsaved.events.is_empty() {
+                continue;
+            }
+            pipe.cmd("RPUSH").arg(log).arg(&unsaved.events).ignore();
+            let count = self.since_trim.entry(log.clone()).or_default();
+            *count += unsaved.events.len();
+            if *count >= self.capacity {
+                *count = 0;
+                pipe.cmd("LTRIM")
+                    .arg(log)
+                    .arg(-(self.capacity as i64))
+                    .arg(-1)
+                    .ignore();
+            }
+        }
         let ttl = millis(ROOM_KEY_TTL);
-        pipe.cmd("SET")
-            .arg(snap)
-            .arg(bytes)
-            .arg("PX")
-            .arg(ttl)
-            .ignore();
-        pipe.cmd("PEXPIRE").arg(log).arg(ttl).ignore();
-        pipe.cmd("PEXPIRE").arg(dir).arg(ttl).ignore();
+        for (snap, (log, dir, bytes)) in &self.snapshots {
+            pipe.cmd("SET")
+                .arg(snap)
+                .arg(bytes)
+                .arg("PX")
+                .arg(ttl)
+                .ignore();
+            pipe.cmd("PEXPIRE").arg(log).arg(ttl).ignore();
+            pipe.cmd("PEXPIRE").arg(dir).arg(ttl).ignore();
+        }
+        for (snap, log) in &self.forgotten {
+            pipe.cmd("DEL").arg(snap).arg(log).ignore();
+        }
+        (pipe, checkpointed)
     }
-    for (snap, log) in forgotten {
-        pipe.cmd("DEL").arg(snap).arg(log).ignore();
+
+    /// The batch is in Redis: forget it and answer who waited.
+    fn sent(&mut self, checkpointed: &[String]) {
+        self.stream.clear();
+        for log in checkpointed {
+            self.unsaved.shift_remove(log);
+        }
+        self.snapshots.clear();
+        self.forgotten.clear();
+        self.checkpoint_all = false;
+        for done in self.waiting.drain(..) {
+            let _ = done.send(());
+        }
     }
-    pipe
 }
