@@ -138,8 +138,9 @@ pub struct Config {
 
     /// How long a node gathers its rooms' new events before writing them to Redis in one pipeline:
     /// what a node killed with -9 can take with it (its rooms' members then resume with `gap`), against
-    /// Redis's cost per event (each pipeline costs Redis ~45 µs, whatever it carries).
-    #[arg(long, env = "JAM_LOG_FLUSH", default_value = "10ms", value_parser = humantime::parse_duration)]
+    /// Redis's cost (each pipeline costs Redis ~50–100 µs whatever it carries; docs/benchmarks.md).
+    /// A join's or resume's seat is written at once, whatever this says.
+    #[arg(long, env = "JAM_LOG_FLUSH", default_value = "50ms", value_parser = humantime::parse_duration)]
     pub log_flush: Duration,
 
     /// How a browser reaches this node (e.g. `https://jam.example.com/n/a/` behind a load balancer);
@@ -223,7 +224,7 @@ impl Config {
             redis_url: None,
             redis_prefix: "jam".into(),
             node_ttl: Duration::from_secs(5),
-            log_flush: Duration::from_millis(10),
+            log_flush: Duration::from_millis(50),
             public_url: None,
         }
     }

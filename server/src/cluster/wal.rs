@@ -51,8 +51,9 @@ impl Redis {
     }
 }
 
-/// Adds `records` to the pipeline as one stream entry, trimming entries older than `WAL_KEEP`.
-pub fn append(pipe: &mut redis::Pipeline, key: &str, now_ms: u64, records: &[Record]) {
+/// Adds the `entry` (records built with [`encode_into`]) to the pipeline as one stream entry,
+/// trimming entries older than `WAL_KEEP`.
+pub fn append(pipe: &mut redis::Pipeline, key: &str, now_ms: u64, entry: &[u8]) {
     let oldest = now_ms.saturating_sub(WAL_KEEP.as_millis() as u64);
     pipe.cmd("XADD")
         .arg(key)
@@ -61,25 +62,21 @@ pub fn append(pipe: &mut redis::Pipeline, key: &str, now_ms: u64, records: &[Rec
         .arg(oldest)
         .arg("*")
         .arg(FIELD)
-        .arg(encode(records))
+        .arg(entry)
         .ignore();
 }
 
-/// Length-prefixed: per record the code (u16 length), the epoch (u64), the event count (u32),
-/// then each event (u32 length). Little-endian.
-pub fn encode(records: &[Record]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (code, epoch, events) in records {
-        out.extend_from_slice(&(code.len() as u16).to_le_bytes());
-        out.extend_from_slice(code.as_bytes());
-        out.extend_from_slice(&epoch.to_le_bytes());
-        out.extend_from_slice(&(events.len() as u32).to_le_bytes());
-        for event in events {
-            out.extend_from_slice(&(event.len() as u32).to_le_bytes());
-            out.extend_from_slice(event);
-        }
+/// Appends one record to an entry being built. Length-prefixed: the code (u16 length), the epoch
+/// (u64), the event count (u32), then each event (u32 length). Little-endian.
+pub fn encode_into(out: &mut Vec<u8>, code: &str, epoch: u64, events: &[Vec<u8>]) {
+    out.extend_from_slice(&(code.len() as u16).to_le_bytes());
+    out.extend_from_slice(code.as_bytes());
+    out.extend_from_slice(&epoch.to_le_bytes());
+    out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+    for event in events {
+        out.extend_from_slice(&(event.len() as u32).to_le_bytes());
+        out.extend_from_slice(event);
     }
-    out
 }
 
 /// The records of one entry; None if it is cut short or malformed.
@@ -122,7 +119,10 @@ mod tests {
             ),
             ("ABCDEF".into(), u64::MAX, vec![]),
         ];
-        let bytes = encode(&records);
+        let mut bytes = Vec::new();
+        for (code, epoch, events) in &records {
+            encode_into(&mut bytes, code, *epoch, events);
+        }
         assert_eq!(decode(&bytes), Some(records));
         assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
         assert_eq!(decode(&[]), Some(vec![]));

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use super::directory::ROOM_KEY_TTL;
 use super::redis::{millis, Redis};
-use super::wal::{self, Record};
+use super::wal;
 use crate::protocol::RoomEvent;
 use crate::sessions::snapshot::{encode_event, RoomRecord};
 
@@ -58,6 +58,8 @@ pub struct Writer {
     healthy: Arc<AtomicBool>,
     /// Cuts a batch's wait short when someone waits for it (a join's seat).
     hurry: Arc<Notify>,
+    /// The writer task, for tests that kill a node.
+    #[cfg(test)]
     task: tokio::task::AbortHandle,
 }
 
@@ -77,12 +79,13 @@ impl Writer {
         let hurry = Arc::new(Notify::new());
         let queue = Queue::new(wal_key, replay_capacity.max(1));
         let task = run(redis, rx, queue, interval, healthy.clone(), hurry.clone());
-        let task = tokio::spawn(task).abort_handle();
+        let _task = tokio::spawn(task).abort_handle();
         Writer {
             tx,
             healthy,
             hurry,
-            task,
+            #[cfg(test)]
+            task: _task,
         }
     }
 
@@ -139,7 +142,7 @@ async fn run(
         while let Ok(op) = rx.try_recv() {
             queue.absorb(&redis, op);
         }
-        let (pipe, checkpointed) = queue.batch(Instant::now());
+        let (pipe, checkpointed) = queue.batch(&redis, Instant::now());
         let sent = match pipe.is_empty() {
             true => Ok(()), // only flushes were waiting
             false => pipe.query_async::<()>(&mut redis.conn()).await,
@@ -169,10 +172,13 @@ struct Unsaved {
 struct Queue {
     wal_key: String,
     capacity: usize,
-    /// New events for the stream, per batch of `absorb`s.
-    stream: Vec<Record>,
-    /// By log key.
-    unsaved: IndexMap<String, Unsaved>,
+    /// New events for the stream: the entry being built (./wal.rs's format) and its batches.
+    stream: Vec<u8>,
+    stream_batches: usize,
+    /// Logged once per outage.
+    stream_overflowed: bool,
+    /// By room code and epoch.
+    unsaved: IndexMap<(String, u64), Unsaved>,
     since_trim: HashMap<String, usize>,
     /// By snapshot key: (log key, directory key, bytes).
     snapshots: IndexMap<String, (String, String, Vec<u8>)>,
@@ -187,6 +193,8 @@ impl Queue {
             wal_key,
             capacity,
             stream: Vec::new(),
+            stream_batches: 0,
+            stream_overflowed: false,
             unsaved: IndexMap::new(),
             since_trim: HashMap::new(),
             snapshots: IndexMap::new(),
@@ -215,26 +223,30 @@ impl Queue {
                 epoch,
                 events,
             } => {
-                let (_, log) = redis.room_keys(&code, epoch);
                 let encoded: Vec<Vec<u8>> =
                     events.iter().filter_map(|e| encode_event(e).ok()).collect();
-                let unsaved = self.unsaved.entry(log).or_insert_with(|| Unsaved {
-                    since: Instant::now(),
-                    events: Vec::new(),
-                });
-                unsaved.events.extend(encoded.iter().cloned());
+                if self.stream_batches >= MAX_STREAM_BACKLOG {
+                    if !std::mem::replace(&mut self.stream_overflowed, true) {
+                        tracing::error!(
+                            "Redis has been away too long: batches skip the node's stream (the \
+                             rooms' logs still get them at their next checkpoint)"
+                        );
+                    }
+                } else {
+                    wal::encode_into(&mut self.stream, &code, epoch, &encoded);
+                    self.stream_batches += 1;
+                }
+                let unsaved = self
+                    .unsaved
+                    .entry((code, epoch))
+                    .or_insert_with(|| Unsaved {
+                        since: Instant::now(),
+                        events: Vec::new(),
+                    });
+                unsaved.events.extend(encoded);
                 // Only the last `capacity` can ever be replayed.
                 let excess = unsaved.events.len().saturating_sub(self.capacity);
                 unsaved.events.drain(..excess);
-                self.stream.push((code, epoch, encoded));
-                if self.stream.len() > MAX_STREAM_BACKLOG {
-                    let dropped = self.stream.len() - MAX_STREAM_BACKLOG;
-                    tracing::error!(
-                        dropped,
-                        "Redis has been away too long: the oldest batches skip the node's stream"
-                    );
-                    self.stream.drain(..dropped);
-                }
             }
             Op::Snapshot {
                 code,
@@ -249,7 +261,7 @@ impl Queue {
             }
             Op::Forget { code, epoch } => {
                 let (snap, log) = redis.room_keys(&code, epoch);
-                self.unsaved.shift_remove(&log);
+                self.unsaved.shift_remove(&(code, epoch));
                 self.snapshots.shift_remove(&snap);
                 self.since_trim.remove(&log);
                 self.forgotten.push((snap, log));
@@ -263,7 +275,7 @@ impl Queue {
 
     /// One pipeline: the stream entry, the checkpoints due, the snapshots, the deletions. Returns
     /// the logs it checkpoints.
-    fn batch(&mut self, now: Instant) -> (redis::Pipeline, Vec<String>) {
+    fn batch(&mut self, redis: &Redis, now: Instant) -> (redis::Pipeline, Vec<(String, u64)>) {
         let mut pipe = redis::pipe();
         if !self.stream.is_empty() {
             let now_ms = std::time::SystemTime::now()
@@ -272,14 +284,16 @@ impl Queue {
             wal::append(&mut pipe, &self.wal_key, now_ms, &self.stream);
         }
         let mut checkpointed = Vec::new();
-        for (log, unsaved) in &self.unsaved {
+        for ((code, epoch), unsaved) in &self.unsaved {
             if !(self.checkpoint_all || now >= unsaved.since + CHECKPOINT) {
                 continue;
             }
-            checkpointed.push(log.clone());
+            checkpointed.push((code.clone(), *epoch));
             if unsaved.events.is_empty() {
                 continue;
             }
+            let (_, log) = redis.room_keys(code, *epoch);
+            let log = &log;
             pipe.cmd("RPUSH").arg(log).arg(&unsaved.events).ignore();
             let count = self.since_trim.entry(log.clone()).or_default();
             *count += unsaved.events.len();
@@ -310,10 +324,12 @@ impl Queue {
     }
 
     /// The batch is in Redis: forget it and answer who waited.
-    fn sent(&mut self, checkpointed: &[String]) {
+    fn sent(&mut self, checkpointed: &[(String, u64)]) {
         self.stream.clear();
-        for log in checkpointed {
-            self.unsaved.shift_remove(log);
+        self.stream_batches = 0;
+        self.stream_overflowed = false;
+        for room in checkpointed {
+            self.unsaved.shift_remove(room);
         }
         self.snapshots.clear();
         self.forgotten.clear();
