@@ -4,6 +4,7 @@ import { App } from "./App";
 import "./styles.css";
 import "./musical.css";
 import "./recording.css";
+import "./chat.css";
 
 const root = document.getElementById("root");
 if (root) {

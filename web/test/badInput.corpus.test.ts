@@ -49,6 +49,7 @@ const ANSWERS = new Set([
   "recording:state",
   "session:host-changed",
   "session:user-left",
+  "chat:message",
 ]);
 
 type Json = Record<string, unknown>;

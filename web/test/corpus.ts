@@ -51,7 +51,11 @@ export class Live {
 
 export type Answer = "session:created" | "session:joined" | "session:resumed";
 export type RoomEventName =
-  "session:settings-changed" | "transport:state" | "session:host-changed" | "session:user-left";
+  | "session:settings-changed"
+  | "transport:state"
+  | "session:host-changed"
+  | "session:user-left"
+  | "chat:message";
 
 /** The exact outcome of a case. */
 export type Expect =
@@ -187,6 +191,8 @@ function nameRule(s: string): Verdict {
 }
 
 const eventNameRule = (s: string) => within(/^[A-Za-z0-9:_.-]{1,64}$/.test(s), invalid());
+/** Chat text: 1–500 characters once trimmed. */
+const chatRule = (s: string) => within(codePoints(s.trim()) >= 1 && codePoints(s.trim()) <= 500, invalid("text"));
 const keyRule = (s: string) => within(/^[A-Za-z0-9 #♯♭-]{1,16}$/u.test(s.trim()), invalid("key"));
 
 /** `data` may be anything; a string past --max-event-bytes (with "note:on") is too large. */
@@ -442,6 +448,17 @@ export const SPECS: EventSpec[] = [
     success: () => command("transport:state"),
   },
   roomOnly("transport:stop", command("transport:state")),
+  {
+    event: "chat:send",
+    base: (c) => ({ roomCode: c.roomCode, text: "hello" }),
+    fields: [
+      roomCode("not_in_room"),
+      field("text", "string", text(chatRule), {
+        values: values("x", "é".repeat(500), "é".repeat(501), "  padded  ", "\n\t", "<b>markup</b>", "🎸".repeat(500)),
+      }),
+    ],
+    success: () => command("chat:message"),
+  },
   roomOnly("recording:start", command()),
   roomOnly("recording:stop", command()),
   {

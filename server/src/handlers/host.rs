@@ -14,7 +14,7 @@ use crate::protocol::{
 use crate::sessions::Delivery;
 
 /// Sends the command's room events and acks with the latest seq.
-async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery, JamError>) {
+pub(super) async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery, JamError>) {
     match outcome {
         Ok(delivery) => {
             let ack = CommandAck {

@@ -3,6 +3,7 @@
 //! in `timers.rs` (which sends through `dispatch`).
 
 mod broadcast;
+mod chat;
 mod client_ip;
 mod clock;
 pub mod disconnect;
@@ -61,6 +62,7 @@ pub async fn register<A: Adapter>(
     socket.on(client::RECORDING_START, host::recording_start::<A>);
     socket.on(client::RECORDING_STOP, host::recording_stop::<A>);
     socket.on(client::CLOCK_PING, clock::ping::<A>);
+    socket.on(client::CHAT_SEND, chat::send::<A>);
     socket.on_fallback(unknown_event::<A>);
     socket.on_disconnect(disconnect::handle::<A>);
     Ok(())

@@ -49,6 +49,8 @@ pub struct SessionJoined {
     #[ts(type = "number")]
     pub seq: u64,
     pub server_time: f64,
+    /// The room's last chat messages (up to 50), oldest first.
+    pub chat: Vec<ChatMessage>,
 }
 
 /// A room event missed while away, as it was sent.
@@ -204,6 +206,22 @@ pub enum RoomEvent {
     TransportState(TransportState),
     RecordingState(RecordingState),
     Broadcast(BroadcastEvent),
+    Chat(ChatMessage),
+}
+
+/// `chat:message`: a line of chat, to everyone in the room, the sender included. `text` is shown
+/// as text, never as markup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub user_id: String,
+    /// The sender's name when it was sent.
+    pub name: String,
+    pub text: String,
+    pub server_time: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -26,9 +26,10 @@ pub mod client {
     pub const TRANSPORT_STOP: &str = "transport:stop";
     pub const RECORDING_START: &str = "recording:start";
     pub const RECORDING_STOP: &str = "recording:stop";
+    pub const CHAT_SEND: &str = "chat:send";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 13] = [
+    pub const ALL: [(&str, &str); 14] = [
         ("SESSION_CREATE", SESSION_CREATE),
         ("SESSION_JOIN", SESSION_JOIN),
         ("SESSION_LEAVE", SESSION_LEAVE),
@@ -42,6 +43,7 @@ pub mod client {
         ("TRANSPORT_STOP", TRANSPORT_STOP),
         ("RECORDING_START", RECORDING_START),
         ("RECORDING_STOP", RECORDING_STOP),
+        ("CHAT_SEND", CHAT_SEND),
     ];
 }
 
@@ -64,9 +66,10 @@ pub mod server {
     pub const EVENT_BROADCAST: &str = "event:broadcast";
     pub const ERROR: &str = "error";
     pub const CLOSING: &str = "server:closing";
+    pub const CHAT_MESSAGE: &str = "chat:message";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 17] = [
+    pub const ALL: [(&str, &str); 18] = [
         ("SESSION_CREATED", SESSION_CREATED),
         ("SESSION_JOINED", SESSION_JOINED),
         ("SESSION_RESUMED", SESSION_RESUMED),
@@ -84,6 +87,7 @@ pub mod server {
         ("EVENT_BROADCAST", EVENT_BROADCAST),
         ("ERROR", ERROR),
         ("CLOSING", CLOSING),
+        ("CHAT_MESSAGE", CHAT_MESSAGE),
     ];
 }
 
@@ -99,6 +103,7 @@ impl RoomEvent {
             RoomEvent::TransportState(e) => e.seq,
             RoomEvent::RecordingState(e) => e.seq,
             RoomEvent::Broadcast(e) => e.seq,
+            RoomEvent::Chat(e) => e.seq,
         }
     }
 
@@ -114,6 +119,7 @@ impl RoomEvent {
             RoomEvent::TransportState(_) => server::TRANSPORT_STATE,
             RoomEvent::RecordingState(_) => server::RECORDING_STATE,
             RoomEvent::Broadcast(_) => server::EVENT_BROADCAST,
+            RoomEvent::Chat(_) => server::CHAT_MESSAGE,
         }
     }
 }

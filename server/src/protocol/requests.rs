@@ -49,6 +49,14 @@ pub struct BroadcastRequest {
     pub data: RelayValue,
 }
 
+/// `chat:send`: `text` is trimmed and must then be 1–500 characters.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSendRequest {
+    pub room_code: String,
+    pub text: String,
+}
+
 /// `session:transfer-host` and `session:kick`: the host acting on another participant.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

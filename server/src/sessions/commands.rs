@@ -61,6 +61,19 @@ impl SessionManager {
         self.deliver(room, events).await
     }
 
+    /// `chat:send`: a member's line of text to the whole room.
+    pub async fn chat(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        text: &str,
+    ) -> Result<Delivery, JamError> {
+        let text = super::room_chat::chat_text(text)?;
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| room.chat(conn, text, now_ms))
+            .await
+    }
+
     pub async fn transfer_host(
         &self,
         conn: &ConnId,

@@ -11,6 +11,7 @@ pub mod ratelimit;
 mod recordings;
 pub mod replica;
 mod room;
+mod room_chat;
 mod room_commands;
 mod room_presence;
 mod room_recording;

@@ -16,8 +16,8 @@ use super::transport::Transport;
 use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
-    HostChanged, LeaveReason, MissedEvent, Participant, RoomEvent, SessionJoined, UserJoined,
-    UserLeft, You,
+    ChatMessage, HostChanged, LeaveReason, MissedEvent, Participant, RoomEvent, SessionJoined,
+    UserJoined, UserLeft, You,
 };
 use crate::recording::StopReason;
 
@@ -60,6 +60,8 @@ pub struct Room {
     /// relayed there and lost, so a resume from before it is told `gap`.
     pub(super) unsure_below: u64,
     pub(super) recorder: Recorder,
+    /// The last `CHAT_HISTORY` chat messages, for joiners.
+    pub(super) chat: VecDeque<ChatMessage>,
     pub(super) clock: ServerClock,
     /// This server's node id, given to members who join or resume through it.
     pub(super) node_id: Arc<str>,
@@ -102,6 +104,7 @@ impl Room {
             latency_dirty: false,
             unsure_below: 0,
             recorder: Recorder::new(config.takes.clone(), config.max_recording_events),
+            chat: VecDeque::new(),
             clock: config.clock,
             node_id: config.node_id.clone(),
         }
@@ -165,6 +168,7 @@ impl Room {
             recording: self.recorder.status(),
             seq: self.seq,
             server_time: now_ms,
+            chat: self.chat.iter().cloned().collect(),
         }
     }
 

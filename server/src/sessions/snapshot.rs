@@ -11,7 +11,7 @@ use super::room::{Member, Room, RoomConfig};
 use super::settings::Settings;
 use super::transport::Transport;
 use crate::error::JamError;
-use crate::protocol::{server, Participant, RecordingInfo, RoomEvent};
+use crate::protocol::{server, ChatMessage, Participant, RecordingInfo, RoomEvent};
 use crate::recording::Take;
 
 #[derive(Serialize, Deserialize)]
@@ -39,6 +39,8 @@ pub struct RoomRecord {
     /// The running take, whole: a cluster reads and writes it with the room while it records.
     active_take: Option<(String, Take)>,
     take_ids: Vec<String>,
+    #[serde(default)]
+    chat: Vec<ChatMessage>,
 }
 
 impl RoomRecord {
@@ -72,6 +74,7 @@ impl RoomRecord {
             recording: room.recorder.status(),
             active_take: room.recorder.active().cloned(),
             take_ids: room.recorder.take_ids().to_vec(),
+            chat: room.chat.iter().cloned().collect(),
         }
     }
 
@@ -99,6 +102,7 @@ impl RoomRecord {
         room.server_max_participants = self.server_max_participants;
         room.empty_since = self.empty_since_ms.map(|ms| clock.instant_at(ms));
         room.latency_dirty = self.latency_dirty;
+        room.chat = self.chat.into();
         room.recorder
             .restore(self.recording, self.active_take, self.take_ids);
         room
@@ -139,6 +143,7 @@ pub fn decode_event(bytes: &[u8]) -> Option<RoomEvent> {
             server::TRANSPORT_STATE => RoomEvent::TransportState(rmp_serde::from_slice(p).ok()?),
             server::RECORDING_STATE => RoomEvent::RecordingState(rmp_serde::from_slice(p).ok()?),
             server::EVENT_BROADCAST => RoomEvent::Broadcast(rmp_serde::from_slice(p).ok()?),
+            server::CHAT_MESSAGE => RoomEvent::Chat(rmp_serde::from_slice(p).ok()?),
             _ => return None,
         })
     };

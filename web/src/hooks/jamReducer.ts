@@ -8,6 +8,7 @@
 import { colorIn } from "../music/colors";
 import type { ConnectionState } from "../services/socketService";
 import type {
+  ChatMessage,
   HostChanged,
   LatencyReport,
   Participant,
@@ -24,6 +25,7 @@ import type {
   UserPresence,
 } from "../types/protocol";
 import {
+  applyChat,
   applyHostChanged,
   applyLatency,
   applyPresence,
@@ -61,6 +63,8 @@ export interface JamState {
   recording: RecordingInfo | null;
   /** Round trips to the server by participant id, in ms, as last reported. */
   latency: Record<string, number>;
+  /** The room's chat, oldest first. */
+  chat: ChatMessage[];
   error: string;
   /** Newest first, at most LOG_LIMIT entries. */
   log: LogEntry[];
@@ -81,6 +85,7 @@ export type JamAction =
   | { type: "transport"; payload: TransportState }
   | { type: "recording"; payload: RecordingState }
   | { type: "latency"; payload: LatencyReport }
+  | { type: "chat"; payload: ChatMessage }
   /** Someone played `what` ("C4", "Snare"); no senderId means we did. */
   | { type: "played"; senderId?: string; what: string }
   | { type: "left" }
@@ -107,6 +112,7 @@ const NO_ROOM = {
   transport: STOPPED,
   recording: null,
   latency: {},
+  chat: [],
 } satisfies Partial<JamState>;
 
 export function initialJamState(name = "", roomCode = ""): JamState {
@@ -137,6 +143,7 @@ function applyJoined(state: JamState, payload: SessionJoined): JamState {
     transport: payload.transport,
     recording: payload.recording,
     latency: isRejoin ? state.latency : {},
+    chat: payload.chat,
     error: "",
   };
   const text = isRejoin
@@ -181,6 +188,8 @@ function applyRoomEvent(state: JamState, action: JamAction): JamState {
       return applyRecording(state, action.payload);
     case "latency":
       return applyLatency(state, action.payload);
+    case "chat":
+      return applyChat(state, action.payload);
     default:
       return state;
   }
@@ -206,6 +215,7 @@ export function jamReducer(state: JamState, action: JamAction): JamState {
     case "transport":
     case "recording":
     case "latency":
+    case "chat":
       return applyRoomEvent(state, action);
     case "played": {
       if (state.phase !== "session") return state;

@@ -5,6 +5,7 @@
  */
 import { colorIn } from "../music/colors";
 import type {
+  ChatMessage,
   HostChanged,
   LatencyReport,
   LeaveReason,
@@ -52,9 +53,20 @@ export function applyResumed(state: JamState, payload: SessionResumed): JamState
     settings: payload.settings,
     transport: payload.transport,
     recording: payload.recording,
+    chat: payload.chat,
     error: "",
   };
   return withLog(next, "Reconnected", colorIn(next.participants, next.myId));
+}
+
+/** Messages the chat shows (the server keeps the last 50 for joiners; a page keeps a few more). */
+export const CHAT_LIMIT = 200;
+
+/** A chat line, once (a resume's snapshot may already hold one that was also replayed). */
+export function applyChat(state: JamState, message: ChatMessage): JamState {
+  const last = state.chat[state.chat.length - 1];
+  if (last && message.seq <= last.seq) return state;
+  return { ...state, chat: [...state.chat, message].slice(-CHAT_LIMIT) };
 }
 
 export function applyPresence(state: JamState, userId: string, away: boolean): JamState {

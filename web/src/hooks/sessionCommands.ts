@@ -49,6 +49,8 @@ export type JamService = Pick<
   | "onUserBack"
   | "onHostChanged"
   | "onSettingsChanged"
+  | "onChatMessage"
+  | "sendChat"
   | "onTransportState"
   | "onRecordingState"
   | "onLatency"
@@ -206,6 +208,19 @@ export function send(ctx: SessionContext, eventName: string, data: NoteData): vo
     ctx.service.broadcast(roomCode, eventName, data);
   } catch {
     // Not connected after all: the indicator says so, and the service resumes after the reconnect.
+  }
+}
+
+/** A chat line to the room; false (with the reason shown) when the server refused it. */
+export async function sendChat(ctx: SessionContext, text: string): Promise<boolean> {
+  const { member, roomCode } = ctx.intent.current;
+  if (!member) return false;
+  try {
+    await ctx.service.sendChat(roomCode, text);
+    return true;
+  } catch (err) {
+    ctx.dispatch({ type: "error", message: describeError(err) });
+    return false;
   }
 }
 

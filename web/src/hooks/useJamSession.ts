@@ -24,6 +24,8 @@ export interface JamSessionApi {
   send(eventName: string, data: NoteData): void;
   /** Logs our own playing, as others will see it. */
   logOwnPlay(what: string): void;
+  /** Says `text` to the room; resolves false (and shows why) when it was refused. */
+  sendChat(text: string): Promise<boolean>;
   host: HostActions;
 }
 
@@ -42,6 +44,7 @@ function subscribe(service: JamService, ctx: SessionContext, dispatch: (action: 
     service.onTransportState((payload) => dispatch({ type: "transport", payload })),
     service.onRecordingState((payload) => dispatch({ type: "recording", payload })),
     service.onLatency((payload) => dispatch({ type: "latency", payload })),
+    service.onChatMessage((payload) => dispatch({ type: "chat", payload })),
     service.onKicked((payload) => commands.onKicked(ctx, payload)),
     service.onEvent((event) => commands.onRelayedEvent(ctx, event)),
     service.onError((payload) => commands.onServerError(ctx, payload)),
@@ -77,6 +80,7 @@ export function useJamSession(
       leave: () => commands.leave(ctx),
       send: (eventName: string, data: NoteData) => commands.send(ctx, eventName, data),
       logOwnPlay: (what: string) => dispatch({ type: "played", what }),
+      sendChat: (text: string) => commands.sendChat(ctx, text),
       host: hostActions(ctx),
     }),
     [ctx],

@@ -165,7 +165,15 @@ export class SocketService extends Subscriptions {
     return this.request<CommandAck>(ClientEvents.KICK, { roomCode, userId });
   }
 
-  /** Host only: starts the transport at server time `at` (default: in 200 ms) from `startBeat`. */
+  /** Says `text` (trimmed, 1–500 characters) to everyone in the room; we hear it back as `chat:message`. */
+  sendChat(roomCode: string, text: string): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.CHAT_SEND, { roomCode, text });
+  }
+
+  /**
+   * Host only: starts the transport at server time `at` (default: as soon as everyone can hear of it,
+   * on the running grid's next beat if playing) from `startBeat`.
+   */
   startTransport(roomCode: string, options: { at?: number; startBeat?: number } = {}): Promise<CommandAck> {
     return this.request<CommandAck>(ClientEvents.TRANSPORT_START, { roomCode, ...options });
   }

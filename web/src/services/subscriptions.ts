@@ -4,6 +4,7 @@
  */
 import type {
   BroadcastEvent,
+  ChatMessage,
   ErrorPayload,
   HostChanged,
   LatencyReport,
@@ -34,6 +35,7 @@ export interface Listeners {
   transportState: TransportState;
   recordingState: RecordingState;
   event: BroadcastEvent;
+  chatMessage: ChatMessage;
   latency: LatencyReport;
   kicked: SessionKicked;
   error: ErrorPayload;
@@ -51,6 +53,7 @@ export const ROOM_EVENTS = {
   "transport:state": "transportState",
   "recording:state": "recordingState",
   "event:broadcast": "event",
+  "chat:message": "chatMessage",
 } as const satisfies Record<string, keyof Listeners>;
 
 export type RoomEventKind = (typeof ROOM_EVENTS)[keyof typeof ROOM_EVENTS];
@@ -69,6 +72,10 @@ export class Subscriptions {
   /** After a drop: back in the room with the same id (the missed events were delivered first). */
   onSessionResumed(handler: Handler<SessionResumed>) {
     return this.subscribe("sessionResumed", handler);
+  }
+  /** A chat line in a room we are in (our own included). */
+  onChatMessage(handler: Handler<ChatMessage>) {
+    return this.subscribe("chatMessage", handler);
   }
   onUserJoined(handler: Handler<UserJoined>) {
     return this.subscribe("userJoined", handler);

@@ -5,7 +5,7 @@
 import { vi } from "vitest";
 import type { JamService } from "../hooks/useJamSession";
 import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../services/socketService";
-import type { ErrorCode, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
+import type { ChatMessage, ErrorCode, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
 
 type Events = Listeners;
 type AnyHandler = (payload: never) => void;
@@ -47,6 +47,7 @@ export class FakeJamService implements JamService {
   stopTransport = vi.fn<JamService["stopTransport"]>(async (roomCode) => this.ack(roomCode));
   startRecording = vi.fn<JamService["startRecording"]>(async (roomCode) => this.ack(roomCode));
   stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
+  sendChat = vi.fn<JamService["sendChat"]>(async (roomCode) => this.ack(roomCode));
   syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2, spread: 0, samples: 1 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
   clockEstimate: JamService["clockEstimate"] = { offset: 0, rtt: 2, spread: 0, samples: 1 };
@@ -58,6 +59,7 @@ export class FakeJamService implements JamService {
   onUserAway = (handler: (p: Events["userAway"]) => void) => this.listen("userAway", handler);
   onUserBack = (handler: (p: Events["userBack"]) => void) => this.listen("userBack", handler);
   onHostChanged = (handler: (p: Events["hostChanged"]) => void) => this.listen("hostChanged", handler);
+  onChatMessage = (handler: (p: Events["chatMessage"]) => void) => this.listen("chatMessage", handler);
   onSettingsChanged = (handler: (p: Events["settingsChanged"]) => void) => this.listen("settingsChanged", handler);
   onTransportState = (handler: (p: Events["transportState"]) => void) => this.listen("transportState", handler);
   onRecordingState = (handler: (p: Events["recordingState"]) => void) => this.listen("recordingState", handler);
@@ -112,6 +114,9 @@ export class FakeJamService implements JamService {
   }
 
   /** Like the server: the reply event first, then the ack (or the error event, then a rejection). */
+  /** The room's chat history, as `session:joined` carries it. */
+  chat: ChatMessage[] = [];
+
   private answerJoin(roomCode: string, name: string): SessionJoined {
     const code = roomCode.trim().toUpperCase();
     const refusal = this.refusals[code] ?? (code === FAKE_ROOM ? undefined : "room_not_found");
@@ -131,6 +136,7 @@ export class FakeJamService implements JamService {
       recording: this.recording,
       seq: this.nextSeq(),
       serverTime: this.now,
+      chat: this.chat,
     };
     this.last = payload;
     this.emit("sessionJoined", payload);

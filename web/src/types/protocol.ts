@@ -57,7 +57,15 @@ export type ResumeRequest = { roomCode: string, resumeToken: string,
  */
 lastSeq: number, };
 
+export type ChatSendRequest = { roomCode: string, text: string, };
+
 export type SessionCreated = { roomCode: string, };
+
+export type ChatMessage = { roomCode: string, seq: number, userId: string, 
+/**
+ * The sender's name when it was sent.
+ */
+name: string, text: string, serverTime: number, };
 
 export type You = { id: string, resumeToken: string, };
 
@@ -73,7 +81,11 @@ recording: RecordingInfo | null,
 /**
  * The room's latest seq: the client's `lastSeq` starts here.
  */
-seq: number, serverTime: number, };
+seq: number, serverTime: number, 
+/**
+ * The room's last chat messages (up to 50), oldest first.
+ */
+chat: Array<ChatMessage>, };
 
 export type MissedEvent = { event: string, data: unknown, };
 
@@ -93,7 +105,11 @@ recording: RecordingInfo | null,
 /**
  * The room's latest seq: the client's `lastSeq` starts here.
  */
-seq: number, serverTime: number, };
+seq: number, serverTime: number, 
+/**
+ * The room's last chat messages (up to 50), oldest first.
+ */
+chat: Array<ChatMessage>, };
 
 export type UserJoined = { user: Participant, roomCode: string, seq: number, };
 
@@ -204,6 +220,7 @@ export const ClientEvents = {
   TRANSPORT_STOP: "transport:stop",
   RECORDING_START: "recording:start",
   RECORDING_STOP: "recording:stop",
+  CHAT_SEND: "chat:send",
 } as const;
 
 /** Server → client event names. */
@@ -225,4 +242,5 @@ export const ServerEvents = {
   EVENT_BROADCAST: "event:broadcast",
   ERROR: "error",
   CLOSING: "server:closing",
+  CHAT_MESSAGE: "chat:message",
 } as const;

@@ -80,6 +80,7 @@ export function JamSession({ service = socketService, serverUrl, synth = default
             timing={timing}
             click={click}
             clockEstimate={service.clockEstimate}
+            onChat={jam.sendChat}
           />
         ) : (
           <Landing

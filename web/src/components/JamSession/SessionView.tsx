@@ -9,6 +9,7 @@ import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
 import type { MetronomeLog } from "../../music/beatLog";
 import type { ClockEstimate } from "../../services/clockSync";
 import { ActivityLog } from "./ActivityLog";
+import { ChatPanel } from "./ChatPanel";
 import { DrumPads } from "./DrumPads";
 import { ErrorMessage } from "./ErrorMessage";
 import { Keyboard } from "./Keyboard";
@@ -34,6 +35,8 @@ export interface SessionViewProps {
   click?: ClickScheduler;
   /** How well our clock agrees with the server's (read at each render). */
   clockEstimate?: ClockEstimate | null;
+  /** Says a line in the room's chat; resolves true once the server took it. */
+  onChat(text: string): Promise<boolean>;
 }
 
 export function SessionView(props: SessionViewProps) {
@@ -77,6 +80,7 @@ export function SessionView(props: SessionViewProps) {
             myClock={props.clockEstimate}
             moderation={isHost ? host : undefined}
           />
+          <ChatPanel messages={state.chat} participants={state.participants} myId={state.myId} onSend={props.onChat} />
           <ActivityLog entries={state.log} />
         </aside>
       </div>

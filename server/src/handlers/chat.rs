@@ -1,0 +1,21 @@
+//! `chat:send {roomCode, text}` → `chat:message` to everyone in the room, the sender included;
+//! acked with `{roomCode, seq}`.
+
+use socketioxide::adapter::Adapter;
+
+use super::host::finish;
+use super::payload::Payload;
+use super::responder::{Ctx, Responder};
+use crate::protocol::{client, ChatSendRequest};
+
+pub async fn send<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ChatSendRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::CHAT_SEND, request).await else {
+        return;
+    };
+    let outcome = r
+        .state
+        .sessions
+        .chat(&r.conn, &req.room_code, &req.text)
+        .await;
+    finish(r, outcome).await;
+}
