@@ -41,9 +41,13 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
-    /// Most participants in one room.
+    /// Most players in one room (listeners are counted apart).
     #[arg(long, env = "JAM_MAX_PARTICIPANTS", default_value_t = 16)]
     pub max_participants: usize,
+
+    /// Most listeners (who hear, see and chat but do not play) in one room.
+    #[arg(long, env = "JAM_MAX_LISTENERS", default_value_t = 64)]
+    pub max_listeners: usize,
 
     /// Most rooms one connection may be in at once.
     #[arg(long, env = "JAM_MAX_ROOMS_PER_SOCKET", default_value_t = 4)]
@@ -153,6 +157,7 @@ impl Config {
     pub fn limits(&self) -> Limits {
         Limits {
             max_participants: self.max_participants,
+            max_listeners: self.max_listeners,
             max_rooms_per_socket: self.max_rooms_per_socket,
             max_rooms: self.max_rooms,
             max_event_bytes: self.max_event_bytes,
@@ -201,6 +206,7 @@ impl Config {
                 "http://127.0.0.1:5173".into(),
             ],
             max_participants: 16,
+            max_listeners: 64,
             max_rooms_per_socket: 4,
             max_rooms: 100_000,
             max_event_bytes: 64 * 1024,

@@ -21,12 +21,13 @@ pub enum ErrorCode {
     RateLimited,
     Unavailable,
     Moved,
+    ListenOnly,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in wire order; used to render per-code metrics.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidPayload,
         ErrorCode::RoomNotFound,
         ErrorCode::NotInRoom,
@@ -41,6 +42,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
         ErrorCode::Moved,
+        ErrorCode::ListenOnly,
         ErrorCode::Internal,
     ];
 
@@ -60,6 +62,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Moved => "moved",
+            ErrorCode::ListenOnly => "listen_only",
             ErrorCode::Internal => "internal",
         }
     }
@@ -85,6 +88,10 @@ pub enum JamError {
     PayloadTooLarge { size: usize, limit: usize },
     #[error("room {code} is full ({limit} participants)")]
     RoomFull { code: String, limit: usize },
+    #[error("room {code} has no room for more listeners ({limit})")]
+    ListenersFull { code: String, limit: usize },
+    #[error("you are listening in room {0}: the host can invite you to play")]
+    ListenOnly(String),
     #[error("too many rooms: the limit is {0}")]
     TooManyRooms(usize),
     #[error("too many new rooms: at most {0} a minute per connection")]
@@ -125,7 +132,8 @@ impl JamError {
             JamError::NotInRoom(_) => ErrorCode::NotInRoom,
             JamError::NameInvalid => ErrorCode::NameInvalid,
             JamError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
-            JamError::RoomFull { .. } => ErrorCode::RoomFull,
+            JamError::RoomFull { .. } | JamError::ListenersFull { .. } => ErrorCode::RoomFull,
+            JamError::ListenOnly(_) => ErrorCode::ListenOnly,
             JamError::TooManyRooms(_) | JamError::TooManyCreates(_) => ErrorCode::TooManyRooms,
             JamError::UnknownEvent(_) => ErrorCode::UnknownEvent,
             JamError::Forbidden(_) => ErrorCode::Forbidden,

@@ -1,4 +1,4 @@
-/** Chat between two pages in Chromium: a line typed on one shows on both, markup stays text. */
+/** Chat and listeners in Chromium: a line typed on one page shows on both (markup as text); a listener hears but cannot play until invited. */
 import { describe, expect, it } from "vitest";
 import { createSession, jamBrowserSuite, joinSession, poll, screenshot } from "./browser";
 
@@ -25,5 +25,36 @@ describe("chat in Chromium", () => {
     await bob.getByRole("button", { name: "Send" }).click();
     await poll(() => chat(ann).locator("li").allTextContents()).toEqual([`Ann ${line}`, "Bob ready when you are"]);
     await screenshot(ann, "chat");
+  });
+});
+
+describe("a listener in Chromium", () => {
+  it("joins to listen: hears the others' notes, has no keyboard, may chat; invited, it plays", async () => {
+    const ann = await jam.person();
+    const lis = await jam.person();
+    const code = await createSession(ann, jam.url(), "Ann");
+    await lis.goto(jam.url());
+    await lis.getByLabel("Your name").fill("Lis");
+    await lis.getByLabel("Room code").fill(code);
+    await lis.getByLabel(/Just listen/).check();
+    await lis.getByRole("button", { name: "Join" }).click();
+    await poll(() => lis.getByTestId("room-code").textContent()).toBe(code);
+    expect(await lis.getByLabel("Listening").isVisible()).toBe(true);
+    expect(await lis.locator(".keyboard, .drum-pads").count()).toBe(0);
+    await lis.keyboard.press("a"); // The instrument keys do nothing for a listener.
+    await poll(() => ann.getByRole("list", { name: "Participants" }).textContent()).toContain("listening");
+    expect(await ann.getByRole("list", { name: "Activity" }).textContent()).not.toMatch(/Lis played/);
+
+    await ann.keyboard.press("a");
+    await poll(() => lis.getByRole("list", { name: "Activity" }).textContent()).toMatch(/Ann played C4/);
+    await lis.getByLabel("Message").fill("sounds great");
+    await lis.getByLabel("Message").press("Enter");
+    await poll(() => ann.getByRole("list", { name: "Chat" }).textContent()).toContain("sounds great");
+    await screenshot(lis, "listener");
+
+    await ann.getByRole("button", { name: "Invite Lis to play" }).click();
+    await poll(() => lis.getByLabel("Listening").count()).toBe(0);
+    await lis.locator('[data-note="62"]').click();
+    await poll(() => ann.getByRole("list", { name: "Activity" }).textContent()).toMatch(/Lis played D4/);
   });
 });

@@ -4,7 +4,7 @@ import { App } from "./App";
 import "./styles.css";
 import "./musical.css";
 import "./recording.css";
-import "./chat.css";
+import "./people.css";
 
 const root = document.getElementById("root");
 if (root) {

@@ -50,6 +50,7 @@ const ANSWERS = new Set([
   "session:host-changed",
   "session:user-left",
   "chat:message",
+  "session:user-updated",
 ]);
 
 type Json = Record<string, unknown>;
@@ -115,6 +116,7 @@ class CorpusRoom {
     const ids = joined.participants.map((p) => (p.away ? `${p.id} (away)` : p.id)).sort();
     if (!isDeepStrictEqual(ids, [hostId, memberId].sort())) return moved(`participants are now ${ids.join(", ")}`);
     if (joined.hostId !== hostId) return moved("the host role moved");
+    if (joined.participants.some((p) => p.role !== "player")) return moved("someone listens now");
     if (!isDeepStrictEqual(joined.settings, BASELINE)) {
       return { what: `settings are now ${show(joined.settings)}`, settingsOnly: true };
     }

@@ -55,6 +55,7 @@ export type RoomEventName =
   | "transport:state"
   | "session:host-changed"
   | "session:user-left"
+  | "session:user-updated"
   | "chat:message";
 
 /** The exact outcome of a case. */
@@ -191,6 +192,8 @@ function nameRule(s: string): Verdict {
 }
 
 const eventNameRule = (s: string) => within(/^[A-Za-z0-9:_.-]{1,64}$/.test(s), invalid());
+/** A role: exactly "player" or "listener". */
+const roleRule = (s: string) => within(s === "player" || s === "listener", invalid());
 /** Chat text: 1–500 characters once trimmed. */
 const chatRule = (s: string) => within(codePoints(s.trim()) >= 1 && codePoints(s.trim()) <= 500, invalid("text"));
 const keyRule = (s: string) => within(/^[A-Za-z0-9 #♯♭-]{1,16}$/u.test(s.trim()), invalid("key"));
@@ -370,6 +373,11 @@ export const SPECS: EventSpec[] = [
       field("user.name", "string", text(nameRule), {
         values: values("x", "é".repeat(32), "é".repeat(33), "🎸".repeat(32), "🎸".repeat(33), "  Ann  ", "a\nb", "\t"),
       }),
+      // The host joins again: its identity (and role) stay whatever role it asks for.
+      field("user.role", "string", text(roleRule), {
+        optional: true,
+        values: values("player", "listener", "Listener", "dj", ""),
+      }),
     ],
     success: () => answer("session:joined"),
   },
@@ -448,6 +456,20 @@ export const SPECS: EventSpec[] = [
     success: () => command("transport:state"),
   },
   roomOnly("transport:stop", command("transport:state")),
+  {
+    // Base: the host asks for the member to play, which it already does (no change).
+    event: "session:set-role",
+    base: (c) => ({ roomCode: c.roomCode, userId: c.memberId, role: "player" }),
+    fields: [
+      roomCode("not_in_room"),
+      userId(),
+      field("role", "string", text(roleRule), { values: values("player", "listener", "Player", "dj", "") }),
+    ],
+    success: (p, c) => {
+      if (p.role !== "listener") return command();
+      return p.userId === c.memberId ? command("session:user-updated") : error("session:set-role", invalid());
+    },
+  },
   {
     event: "chat:send",
     base: (c) => ({ roomCode: c.roomCode, text: "hello" }),

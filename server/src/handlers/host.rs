@@ -8,7 +8,7 @@ use super::payload::Payload;
 use super::responder::{Ctx, Responder};
 use crate::error::JamError;
 use crate::protocol::{
-    client, CommandAck, LeaveRequest, ParticipantRequest, TransportStartRequest,
+    client, CommandAck, LeaveRequest, ParticipantRequest, SetRoleRequest, TransportStartRequest,
     UpdateSettingsRequest,
 };
 use crate::sessions::Delivery;
@@ -36,6 +36,18 @@ pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<Pa
         .state
         .sessions
         .transfer_host(&r.conn, &req.room_code, &req.user_id)
+        .await;
+    finish(r, outcome).await;
+}
+
+pub async fn set_role<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<SetRoleRequest>) {
+    let Some((r, req)) = Responder::accept(ctx, client::SET_ROLE, request).await else {
+        return;
+    };
+    let outcome = r
+        .state
+        .sessions
+        .set_role(&r.conn, &req.room_code, &req.user_id, req.role)
         .await;
     finish(r, outcome).await;
 }

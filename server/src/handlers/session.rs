@@ -46,7 +46,12 @@ pub async fn join<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<JoinRequest
     let joined = match r
         .state
         .sessions
-        .join(&r.conn, &request.room_code, &request.user.name)
+        .join_as(
+            &r.conn,
+            &request.room_code,
+            &request.user.name,
+            request.user.role.unwrap_or_default(),
+        )
         .await
     {
         Ok(joined) => joined,

@@ -10,6 +10,15 @@ use crate::relay_value::RelayValue;
 use crate::sessions::settings::Settings;
 use crate::sessions::transport::Transport;
 
+/// What someone is in a room for: to play, or only to listen (and chat).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Player,
+    Listener,
+}
+
 /// One person in a room. `id` is server-generated and opaque.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Participant {
@@ -17,6 +26,8 @@ pub struct Participant {
     pub name: String,
     /// True while the connection is lost and the seat is held for a resume.
     pub away: bool,
+    #[serde(default)]
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -105,6 +116,16 @@ pub struct UserLeft {
 #[serde(rename_all = "camelCase")]
 pub struct UserPresence {
     pub user_id: String,
+    pub room_code: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// `session:user-updated`: a participant as they are now (their role changed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserUpdated {
+    pub user: Participant,
     pub room_code: String,
     #[ts(type = "number")]
     pub seq: u64,
@@ -207,6 +228,7 @@ pub enum RoomEvent {
     RecordingState(RecordingState),
     Broadcast(BroadcastEvent),
     Chat(ChatMessage),
+    UserUpdated(UserUpdated),
 }
 
 /// `chat:message`: a line of chat, to everyone in the room, the sender included. `text` is shown

@@ -27,9 +27,10 @@ pub mod client {
     pub const RECORDING_START: &str = "recording:start";
     pub const RECORDING_STOP: &str = "recording:stop";
     pub const CHAT_SEND: &str = "chat:send";
+    pub const SET_ROLE: &str = "session:set-role";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 14] = [
+    pub const ALL: [(&str, &str); 15] = [
         ("SESSION_CREATE", SESSION_CREATE),
         ("SESSION_JOIN", SESSION_JOIN),
         ("SESSION_LEAVE", SESSION_LEAVE),
@@ -44,6 +45,7 @@ pub mod client {
         ("RECORDING_START", RECORDING_START),
         ("RECORDING_STOP", RECORDING_STOP),
         ("CHAT_SEND", CHAT_SEND),
+        ("SET_ROLE", SET_ROLE),
     ];
 }
 
@@ -67,9 +69,10 @@ pub mod server {
     pub const ERROR: &str = "error";
     pub const CLOSING: &str = "server:closing";
     pub const CHAT_MESSAGE: &str = "chat:message";
+    pub const USER_UPDATED: &str = "session:user-updated";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 18] = [
+    pub const ALL: [(&str, &str); 19] = [
         ("SESSION_CREATED", SESSION_CREATED),
         ("SESSION_JOINED", SESSION_JOINED),
         ("SESSION_RESUMED", SESSION_RESUMED),
@@ -88,6 +91,7 @@ pub mod server {
         ("ERROR", ERROR),
         ("CLOSING", CLOSING),
         ("CHAT_MESSAGE", CHAT_MESSAGE),
+        ("USER_UPDATED", USER_UPDATED),
     ];
 }
 
@@ -104,6 +108,7 @@ impl RoomEvent {
             RoomEvent::RecordingState(e) => e.seq,
             RoomEvent::Broadcast(e) => e.seq,
             RoomEvent::Chat(e) => e.seq,
+            RoomEvent::UserUpdated(e) => e.seq,
         }
     }
 
@@ -120,6 +125,7 @@ impl RoomEvent {
             RoomEvent::RecordingState(_) => server::RECORDING_STATE,
             RoomEvent::Broadcast(_) => server::EVENT_BROADCAST,
             RoomEvent::Chat(_) => server::CHAT_MESSAGE,
+            RoomEvent::UserUpdated(_) => server::USER_UPDATED,
         }
     }
 }

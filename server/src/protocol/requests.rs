@@ -6,13 +6,17 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::strict;
+use super::Role;
 use crate::relay_value::RelayValue;
 use crate::sessions::settings::SettingsPatch;
 
-/// What a joining client says about itself.
+/// What a joining client says about itself; `role` defaults to `"player"`.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 pub struct UserInfo {
     pub name: String,
+    #[serde(default, deserialize_with = "strict::present")]
+    #[ts(optional)]
+    pub role: Option<Role>,
 }
 
 /// `session:create`: the payload is optional (the seed sends none).
@@ -55,6 +59,15 @@ pub struct BroadcastRequest {
 pub struct ChatSendRequest {
     pub room_code: String,
     pub text: String,
+}
+
+/// `session:set-role` (host only): makes a listener a player, or a player a listener.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetRoleRequest {
+    pub room_code: String,
+    pub user_id: String,
+    pub role: Role,
 }
 
 /// `session:transfer-host` and `session:kick`: the host acting on another participant.

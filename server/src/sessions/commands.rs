@@ -6,7 +6,7 @@ use super::room::{Room, Sequenced};
 use super::settings::SettingsPatch;
 use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
-use crate::protocol::BroadcastRequest;
+use crate::protocol::{BroadcastRequest, Role};
 
 /// A relayed event and how many it went to.
 pub struct Relayed {
@@ -71,6 +71,18 @@ impl SessionManager {
         let text = super::room_chat::chat_text(text)?;
         let now_ms = self.now_ms();
         self.command(room_code, |room| room.chat(conn, text, now_ms))
+            .await
+    }
+
+    /// `session:set-role`: the host makes someone a player or a listener.
+    pub async fn set_role(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<Delivery, JamError> {
+        self.command(room_code, |room| room.set_role(conn, user_id, role))
             .await
     }
 

@@ -4,7 +4,7 @@ use tokio::time::Instant;
 
 use super::{validate, ConnId, Delivery, Joined, SessionManager};
 use crate::error::{ErrorCode, JamError};
-use crate::protocol::{LeaveReason, ResumeRequest, SessionResumed};
+use crate::protocol::{LeaveReason, ResumeRequest, Role, SessionResumed};
 
 /// How a connection went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +26,25 @@ pub struct ResumeOutcome {
 }
 
 impl SessionManager {
-    /// Adds the connection to a room under `name`; joining again returns the same identity.
+    /// Adds the connection to a room under `name`, as a player; joining again returns the same
+    /// identity.
     pub async fn join(
         &self,
         conn: &ConnId,
         room_code: &str,
         name: &str,
+    ) -> Result<Joined, JamError> {
+        self.join_as(conn, room_code, name, Role::Player).await
+    }
+
+    /// Adds the connection to a room under `name` as `role`; joining again returns the same
+    /// identity (and role).
+    pub async fn join_as(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        name: &str,
+        role: Role,
     ) -> Result<Joined, JamError> {
         let name = validate::display_name(name)?;
         let now = Instant::now();
@@ -55,10 +68,10 @@ impl SessionManager {
                 delivery,
             });
         }
-        room.check_admission()?;
+        room.check_admission(role)?;
         let code = room.code.clone();
         self.conns.reserve_room(conn, &code)?;
-        let admitted = self.tracked(&mut room, |room| room.admit(name, conn.clone()));
+        let admitted = self.tracked(&mut room, |room| room.admit(name, role, conn.clone()));
         let (index, event) = match admitted {
             Ok(admitted) => admitted,
             Err(err) => {

@@ -15,6 +15,7 @@ mod room_chat;
 mod room_commands;
 mod room_presence;
 mod room_recording;
+mod room_roles;
 pub mod settings;
 mod shards;
 pub mod snapshot;
@@ -50,6 +51,7 @@ pub type ConnId = Arc<str>;
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_participants: usize,
+    pub max_listeners: usize,
     pub max_rooms_per_socket: usize,
     pub max_rooms: usize,
     pub max_event_bytes: usize,
@@ -119,6 +121,7 @@ impl SessionManager {
             replay_capacity: limits.replay_buffer,
             takes: takes.clone(),
             max_recording_events: limits.max_recording_events,
+            max_listeners: limits.max_listeners,
             clock,
             node_id: Arc::from(node_id),
         };

@@ -16,8 +16,8 @@ use super::transport::Transport;
 use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
-    ChatMessage, HostChanged, LeaveReason, MissedEvent, Participant, RoomEvent, SessionJoined,
-    UserJoined, UserLeft, You,
+    ChatMessage, HostChanged, LeaveReason, MissedEvent, Participant, Role, RoomEvent,
+    SessionJoined, UserJoined, UserLeft, You,
 };
 use crate::recording::StopReason;
 
@@ -60,6 +60,8 @@ pub struct Room {
     /// relayed there and lost, so a resume from before it is told `gap`.
     pub(super) unsure_below: u64,
     pub(super) recorder: Recorder,
+    /// Most listeners at once (`--max-listeners`).
+    pub(super) max_listeners: usize,
     /// The last `CHAT_HISTORY` chat messages, for joiners.
     pub(super) chat: VecDeque<ChatMessage>,
     pub(super) clock: ServerClock,
@@ -73,6 +75,7 @@ pub struct RoomConfig {
     pub replay_capacity: usize,
     pub takes: Arc<TakeStore>,
     pub max_recording_events: usize,
+    pub max_listeners: usize,
     pub clock: ServerClock,
     pub node_id: Arc<str>,
 }
@@ -105,6 +108,7 @@ impl Room {
             unsure_below: 0,
             recorder: Recorder::new(config.takes.clone(), config.max_recording_events),
             chat: VecDeque::new(),
+            max_listeners: config.max_listeners,
             clock: config.clock,
             node_id: config.node_id.clone(),
         }
@@ -172,35 +176,22 @@ impl Room {
         }
     }
 
-    /// Why a new member could not get in, checked before anything changes.
-    pub(super) fn check_admission(&self) -> Result<(), JamError> {
-        if self.settings.locked {
-            return Err(JamError::RoomLocked(self.code.clone()));
-        }
-        let limit = self.settings.max_participants as usize;
-        if self.members.len() >= limit {
-            return Err(JamError::RoomFull {
-                code: self.code.clone(),
-                limit,
-            });
-        }
-        Ok(())
-    }
-
-    /// Adds a member; the first one becomes host. Returns its index and the `user-joined` event.
+    /// Adds a member; the first player becomes host. Returns its index and the `user-joined` event.
     pub(super) fn admit(
         &mut self,
         name: String,
+        role: Role,
         conn: ConnId,
     ) -> Result<(usize, Sequenced), JamError> {
-        self.check_admission()?;
+        self.check_admission(role)?;
         let participant = Participant {
             id: new_participant_id()?,
             name,
             away: false,
+            role,
         };
         let token = new_resume_token()?;
-        if self.host_id.is_none() {
+        if self.host_id.is_none() && (role == Role::Player || self.members.is_empty()) {
             self.host_id = Some(participant.id.clone());
         }
         self.recorder
@@ -254,13 +245,18 @@ impl Room {
         events
     }
 
-    /// The earliest-joined present member becomes host, else the earliest-joined away one.
+    /// The earliest-joined present player becomes host, else the earliest-joined away player, else
+    /// (a room of listeners) the earliest-joined present member, else anyone.
     fn elect_host(&mut self) -> Option<Sequenced> {
-        let next = self
-            .members
+        let player = |m: &&Member| m.participant.role == Role::Player;
+        let members = &self.members;
+        let next = members
             .iter()
+            .filter(player)
             .find(|m| m.conn.is_some())
-            .or_else(|| self.members.first())?;
+            .or_else(|| members.iter().find(player))
+            .or_else(|| members.iter().find(|m| m.conn.is_some()))
+            .or_else(|| members.first())?;
         let host_id = next.participant.id.clone();
         Some(self.set_host(host_id))
     }

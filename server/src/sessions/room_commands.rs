@@ -9,8 +9,8 @@ use super::transport::{change_lead, validate_start};
 use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
-    BroadcastEvent, LatencyReport, LeaveReason, ParticipantLatency, RoomEvent, SettingsChanged,
-    TransportState,
+    BroadcastEvent, LatencyReport, LeaveReason, ParticipantLatency, Role, RoomEvent,
+    SettingsChanged, TransportState,
 };
 use crate::recording::StopReason;
 use crate::relay_value::RelayValue;
@@ -25,6 +25,7 @@ impl Room {
         now_ms: f64,
     ) -> Result<(Vec<Sequenced>, usize), JamError> {
         let index = self.member_index(conn)?;
+        self.require_player(index)?;
         let sender_id = self.members[index].participant.id.clone();
         let recipients = self.members.iter().filter(|m| m.conn.is_some()).count() - 1;
         let limit_reached = self.recorder.offer(now_ms, &sender_id, &event_name, &data);
@@ -58,7 +59,7 @@ impl Room {
         Ok(index)
     }
 
-    fn target_index(&self, user_id: &str) -> Result<usize, JamError> {
+    pub(super) fn target_index(&self, user_id: &str) -> Result<usize, JamError> {
         self.index_of_id(user_id).ok_or_else(|| {
             JamError::InvalidPayload(format!("userId is not a participant of room {}", self.code))
         })
@@ -74,6 +75,11 @@ impl Room {
         if target == host {
             return Ok(Vec::new());
         }
+        if self.members[target].participant.role == Role::Listener {
+            return Err(JamError::InvalidPayload(
+                "a listener cannot host: invite them to play first".into(),
+            ));
+        }
         Ok(vec![self.set_host(user_id.to_owned())])
     }
 
@@ -87,7 +93,7 @@ impl Room {
         let host = self.require_host(conn, "change the settings")?;
         let settings =
             self.settings
-                .with_patch(patch, self.server_max_participants, self.members.len())?;
+                .with_patch(patch, self.server_max_participants, self.players())?;
         let by = self.members[host].participant.id.clone();
         self.settings = settings.clone();
         let meter = self.meter();

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::*;
 use crate::error::ErrorCode;
-use crate::protocol::{LeaveReason, RoomEvent};
+use crate::protocol::{LeaveReason, Role, RoomEvent};
 use crate::relay_value::RelayValue;
 use crate::sessions::clock::ServerClock;
 use crate::sessions::recordings::TakeStore;
@@ -18,6 +18,7 @@ fn room(capacity: usize) -> Room {
         replay_capacity: capacity,
         takes: Arc::new(TakeStore::new(Duration::from_secs(60))),
         max_recording_events: 100,
+        max_listeners: 2,
         clock: ServerClock::new(),
         node_id: Arc::from("node"),
     };
@@ -38,7 +39,7 @@ fn admit_all(room: &mut Room, names: &[&str]) -> Vec<String> {
     names
         .iter()
         .map(|n| {
-            let (index, _) = room.admit(n.to_string(), conn(n)).unwrap();
+            let (index, _) = room.admit(n.to_string(), Role::Player, conn(n)).unwrap();
             room.members[index].participant.id.clone()
         })
         .collect()
@@ -244,7 +245,7 @@ fn a_locked_room_refuses_joins() {
         ..Default::default()
     };
     room.update_settings(&conn("a"), &patch, 0.0).unwrap();
-    let err = room.admit("b".into(), conn("b")).unwrap_err();
+    let err = room.admit("b".into(), Role::Player, conn("b")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::RoomLocked);
 }
 

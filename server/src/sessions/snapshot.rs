@@ -144,6 +144,7 @@ pub fn decode_event(bytes: &[u8]) -> Option<RoomEvent> {
             server::RECORDING_STATE => RoomEvent::RecordingState(rmp_serde::from_slice(p).ok()?),
             server::EVENT_BROADCAST => RoomEvent::Broadcast(rmp_serde::from_slice(p).ok()?),
             server::CHAT_MESSAGE => RoomEvent::Chat(rmp_serde::from_slice(p).ok()?),
+            server::USER_UPDATED => RoomEvent::UserUpdated(rmp_serde::from_slice(p).ok()?),
             _ => return None,
         })
     };

@@ -8,6 +8,7 @@ use crate::protocol::{BroadcastRequest, ResumeRequest};
 fn limits() -> Limits {
     Limits {
         max_participants: 3,
+        max_listeners: 2,
         max_rooms_per_socket: 2,
         max_rooms: 100,
         max_event_bytes: 100,

@@ -1,9 +1,10 @@
 /**
  * What the host can do: change the tempo, start and stop the shared transport, record takes, hand
- * over the host role, remove someone. The server checks the role; a refusal is shown in the
+ * over the host role, remove someone, invite a listener to play (or make a player listen). The server checks the role; a refusal is shown in the
  * session's alert.
  */
 import { describeError } from "../session/errorMessages";
+import type { Role } from "../types/protocol";
 import type { SessionContext } from "./sessionCommands";
 
 export interface HostActions {
@@ -14,6 +15,8 @@ export interface HostActions {
   stopRecording(): void;
   makeHost(userId: string): void;
   remove(userId: string): void;
+  /** Invites a listener to play, or makes a player a listener. */
+  setRole(userId: string, role: Role): void;
 }
 
 /** Runs a host request for the room we are in; a refusal becomes the alert. */
@@ -37,5 +40,6 @@ export function hostActions(ctx: SessionContext): HostActions {
     stopRecording: () => hostRequest(ctx, (code) => service.stopRecording(code)),
     makeHost: (userId) => hostRequest(ctx, (code) => service.transferHost(code, userId)),
     remove: (userId) => hostRequest(ctx, (code) => service.kick(code, userId)),
+    setRole: (userId, role) => hostRequest(ctx, (code) => service.setRole(code, userId, role)),
   };
 }

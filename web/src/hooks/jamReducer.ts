@@ -23,9 +23,11 @@ import type {
   UserJoined,
   UserLeft,
   UserPresence,
+  UserUpdated,
 } from "../types/protocol";
 import {
   applyChat,
+  applyUserUpdated,
   applyHostChanged,
   applyLatency,
   applyPresence,
@@ -80,6 +82,7 @@ export type JamAction =
   | { type: "resumed"; payload: SessionResumed }
   | { type: "userAway"; payload: UserPresence }
   | { type: "userBack"; payload: UserPresence }
+  | { type: "userUpdated"; payload: UserUpdated }
   | { type: "hostChanged"; payload: HostChanged }
   | { type: "settingsChanged"; payload: SettingsChanged }
   | { type: "transport"; payload: TransportState }
@@ -178,6 +181,8 @@ function applyRoomEvent(state: JamState, action: JamAction): JamState {
       return applyPresence(state, action.payload.userId, true);
     case "userBack":
       return applyPresence(state, action.payload.userId, false);
+    case "userUpdated":
+      return applyUserUpdated(state, action.payload);
     case "hostChanged":
       return applyHostChanged(state, action.payload);
     case "settingsChanged":
@@ -210,6 +215,7 @@ export function jamReducer(state: JamState, action: JamAction): JamState {
     case "resumed":
     case "userAway":
     case "userBack":
+    case "userUpdated":
     case "hostChanged":
     case "settingsChanged":
     case "transport":

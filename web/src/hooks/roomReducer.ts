@@ -15,6 +15,7 @@ import type {
   Settings,
   SettingsChanged,
   TransportState,
+  UserUpdated,
 } from "../types/protocol";
 import type { JamState, LogEntry } from "./jamReducer";
 
@@ -144,4 +145,12 @@ export function applyLatency(state: JamState, { participants }: LatencyReport): 
 /** Tempo as shown: whole numbers plainly, anything else to one decimal. */
 export function formatBpm(bpm: number): string {
   return Number.isInteger(bpm) ? String(bpm) : bpm.toFixed(1);
+}
+
+/** Someone's role changed: they are listed as they are now. */
+export function applyUserUpdated(state: JamState, { user }: UserUpdated): JamState {
+  if (!state.participants.some((p) => p.id === user.id)) return state;
+  const next = { ...state, participants: state.participants.map((p) => (p.id === user.id ? user : p)) };
+  const what = user.role === "listener" ? "is listening" : "plays now";
+  return withLog(next, `${user.id === state.myId ? "You" : user.name} ${what}`, colorIn(next.participants, user.id));
 }

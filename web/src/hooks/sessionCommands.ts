@@ -50,7 +50,9 @@ export type JamService = Pick<
   | "onHostChanged"
   | "onSettingsChanged"
   | "onChatMessage"
+  | "onUserUpdated"
   | "sendChat"
+  | "setRole"
   | "onTransportState"
   | "onRecordingState"
   | "onLatency"
@@ -178,11 +180,11 @@ export async function createAndJoin(ctx: SessionContext, name: string): Promise<
   }
 }
 
-export async function join(ctx: SessionContext, name: string, code: string): Promise<void> {
+export async function join(ctx: SessionContext, name: string, code: string, listen = false): Promise<void> {
   const roomCode = normalizeRoomCode(code);
   const attempt = beginAttempt(ctx, name, roomCode);
   try {
-    const joined = await ctx.service.joinSession(roomCode, name);
+    const joined = await ctx.service.joinSession(roomCode, name, listen ? "listener" : undefined);
     if (ctx.attempt.current === attempt) acceptJoined(ctx, joined); // Else its reply event gave it up.
   } catch (error) {
     failAttempt(ctx, attempt, error, roomCode);

@@ -18,7 +18,7 @@ export type { HostActions } from "./hostCommands";
 export interface JamSessionApi {
   state: JamState;
   create(name: string): void;
-  join(name: string, roomCode: string): void;
+  join(name: string, roomCode: string, listen?: boolean): void;
   leave(): void;
   /** Sends a note event to the others, if we are in the room and connected (else it is dropped). */
   send(eventName: string, data: NoteData): void;
@@ -39,6 +39,7 @@ function subscribe(service: JamService, ctx: SessionContext, dispatch: (action: 
     service.onUserLeft((payload) => commands.onUserLeft(ctx, payload)),
     service.onUserAway((payload) => dispatch({ type: "userAway", payload })),
     service.onUserBack((payload) => dispatch({ type: "userBack", payload })),
+    service.onUserUpdated((payload) => dispatch({ type: "userUpdated", payload })),
     service.onHostChanged((payload) => dispatch({ type: "hostChanged", payload })),
     service.onSettingsChanged((payload) => dispatch({ type: "settingsChanged", payload })),
     service.onTransportState((payload) => dispatch({ type: "transport", payload })),
@@ -76,7 +77,7 @@ export function useJamSession(
   const actions = useMemo(
     () => ({
       create: (name: string) => void commands.createAndJoin(ctx, name),
-      join: (name: string, roomCode: string) => void commands.join(ctx, name, roomCode),
+      join: (name: string, roomCode: string, listen = false) => void commands.join(ctx, name, roomCode, listen),
       leave: () => commands.leave(ctx),
       send: (eventName: string, data: NoteData) => commands.send(ctx, eventName, data),
       logOwnPlay: (what: string) => dispatch({ type: "played", what }),

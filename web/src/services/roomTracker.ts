@@ -3,11 +3,13 @@
  * participant id and resume token, and the last room `seq` it saw — so replayed and live events are
  * delivered once each, in order.
  */
-import type { SessionJoined } from "../types/protocol";
+import type { Role, SessionJoined } from "../types/protocol";
 
 export interface TrackedRoom {
   roomCode: string;
   name: string;
+  /** As the room last said (a fresh join after a lost seat asks for it again). */
+  role: Role;
   participantId: string;
   resumeToken: string;
   lastSeq: number;
@@ -23,6 +25,7 @@ export class RoomTracker {
     this.rooms.set(session.roomCode, {
       roomCode: session.roomCode,
       name: me?.name ?? known?.name ?? "",
+      role: me?.role ?? known?.role ?? "player",
       participantId: session.you.id,
       resumeToken: session.you.resumeToken,
       lastSeq: Math.max(known?.participantId === session.you.id ? known.lastSeq : 0, session.seq),

@@ -23,6 +23,7 @@ import {
   type CommandAck,
   type ErrorPayload,
   type LeaveAck,
+  type Role,
   type SessionCreated,
   type SessionJoined,
   type SessionResumed,
@@ -118,8 +119,9 @@ export class SocketService extends Subscriptions {
    * Joins a room under a display name; resolves with everyone in it and our own identity. In a
    * cluster the connection first moves to the room's node if need be.
    */
-  joinSession(roomCode: string, name: string): Promise<SessionJoined> {
-    return this.followingMoves<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user: { name } });
+  joinSession(roomCode: string, name: string, role?: Role): Promise<SessionJoined> {
+    const user = role ? { name, role } : { name };
+    return this.followingMoves<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user });
   }
 
   /** Re-attaches to a seat after a drop (done by itself; public for tools and tests). */
@@ -163,6 +165,11 @@ export class SocketService extends Subscriptions {
   /** Host only: removes a participant from the room. */
   kick(roomCode: string, userId: string): Promise<CommandAck> {
     return this.request<CommandAck>(ClientEvents.KICK, { roomCode, userId });
+  }
+
+  /** Host only: makes `userId` a player or a listener; everyone hears `session:user-updated`. */
+  setRole(roomCode: string, userId: string, role: Role): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.SET_ROLE, { roomCode, userId, role });
   }
 
   /** Says `text` (trimmed, 1–500 characters) to everyone in the room; we hear it back as `chat:message`. */
@@ -315,7 +322,7 @@ export class SocketService extends Subscriptions {
     const room = current();
     if (!room) return;
     this.rooms.forget(roomCode);
-    await this.joinSession(roomCode, room.name).catch(() => undefined);
+    await this.joinSession(roomCode, room.name, room.role).catch(() => undefined);
   }
 
   /**

@@ -17,6 +17,7 @@ import type {
   UserJoined,
   UserLeft,
   UserPresence,
+  UserUpdated,
 } from "../types/protocol";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
@@ -30,6 +31,7 @@ export interface Listeners {
   userLeft: UserLeft;
   userAway: UserPresence;
   userBack: UserPresence;
+  userUpdated: UserUpdated;
   hostChanged: HostChanged;
   settingsChanged: SettingsChanged;
   transportState: TransportState;
@@ -48,6 +50,7 @@ export const ROOM_EVENTS = {
   "session:user-left": "userLeft",
   "session:user-away": "userAway",
   "session:user-back": "userBack",
+  "session:user-updated": "userUpdated",
   "session:host-changed": "hostChanged",
   "session:settings-changed": "settingsChanged",
   "transport:state": "transportState",
@@ -72,6 +75,10 @@ export class Subscriptions {
   /** After a drop: back in the room with the same id (the missed events were delivered first). */
   onSessionResumed(handler: Handler<SessionResumed>) {
     return this.subscribe("sessionResumed", handler);
+  }
+  /** Someone's role changed (player ↔ listener): the participant as they are now. */
+  onUserUpdated(handler: Handler<UserUpdated>) {
+    return this.subscribe("userUpdated", handler);
   }
   /** A chat line in a room we are in (our own included). */
   onChatMessage(handler: Handler<ChatMessage>) {

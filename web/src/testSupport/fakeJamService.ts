@@ -5,7 +5,7 @@
 import { vi } from "vitest";
 import type { JamService } from "../hooks/useJamSession";
 import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../services/socketService";
-import type { ChatMessage, ErrorCode, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
+import type { ChatMessage, ErrorCode, Role, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
 
 type Events = Listeners;
 type AnyHandler = (payload: never) => void;
@@ -37,7 +37,7 @@ export class FakeJamService implements JamService {
   connect = vi.fn<JamService["connect"]>(async () => this.setConnection("connected"));
   disconnect = vi.fn<JamService["disconnect"]>(() => this.setConnection("offline"));
   createSession = vi.fn<JamService["createSession"]>(async () => ({ roomCode: FAKE_ROOM }));
-  joinSession = vi.fn<JamService["joinSession"]>(async (roomCode, name) => this.answerJoin(roomCode, name));
+  joinSession = vi.fn<JamService["joinSession"]>(async (roomCode, name, role) => this.answerJoin(roomCode, name, role));
   leaveSession = vi.fn<JamService["leaveSession"]>(async (roomCode) => ({ roomCode }));
   broadcast = vi.fn<JamService["broadcast"]>();
   transferHost = vi.fn<JamService["transferHost"]>(async (roomCode) => this.ack(roomCode));
@@ -48,6 +48,7 @@ export class FakeJamService implements JamService {
   startRecording = vi.fn<JamService["startRecording"]>(async (roomCode) => this.ack(roomCode));
   stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
   sendChat = vi.fn<JamService["sendChat"]>(async (roomCode) => this.ack(roomCode));
+  setRole = vi.fn<JamService["setRole"]>(async (roomCode) => this.ack(roomCode));
   syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2, spread: 0, samples: 1 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
   clockEstimate: JamService["clockEstimate"] = { offset: 0, rtt: 2, spread: 0, samples: 1 };
@@ -59,6 +60,7 @@ export class FakeJamService implements JamService {
   onUserAway = (handler: (p: Events["userAway"]) => void) => this.listen("userAway", handler);
   onUserBack = (handler: (p: Events["userBack"]) => void) => this.listen("userBack", handler);
   onHostChanged = (handler: (p: Events["hostChanged"]) => void) => this.listen("hostChanged", handler);
+  onUserUpdated = (handler: (p: Events["userUpdated"]) => void) => this.listen("userUpdated", handler);
   onChatMessage = (handler: (p: Events["chatMessage"]) => void) => this.listen("chatMessage", handler);
   onSettingsChanged = (handler: (p: Events["settingsChanged"]) => void) => this.listen("settingsChanged", handler);
   onTransportState = (handler: (p: Events["transportState"]) => void) => this.listen("transportState", handler);
@@ -117,7 +119,7 @@ export class FakeJamService implements JamService {
   /** The room's chat history, as `session:joined` carries it. */
   chat: ChatMessage[] = [];
 
-  private answerJoin(roomCode: string, name: string): SessionJoined {
+  private answerJoin(roomCode: string, name: string, role: Role = "player"): SessionJoined {
     const code = roomCode.trim().toUpperCase();
     const refusal = this.refusals[code] ?? (code === FAKE_ROOM ? undefined : "room_not_found");
     if (refusal) {
@@ -125,7 +127,7 @@ export class FakeJamService implements JamService {
       this.emit("error", error);
       throw new JamServiceError(error);
     }
-    const me = { id: FakeJamService.idForJoin(++this.joins), name: name.trim(), away: false };
+    const me: Participant = { id: FakeJamService.idForJoin(++this.joins), name: name.trim(), away: false, role };
     const payload: SessionJoined = {
       roomCode: FAKE_ROOM,
       participants: [...this.others, me],

@@ -1,4 +1,5 @@
 /** The jam page rendered against a FakeJamService, and ways to read it, for component tests. */
+import type { Participant } from "../types/protocol";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { vi } from "vitest";
@@ -45,7 +46,7 @@ export const participantNames = () =>
 export const activity = () => screen.getByRole("list", { name: "Activity" }).textContent ?? "";
 
 /** Another participant the fake server puts in the room. */
-export const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
+export const BEN: Participant = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" };
 
 /** Our own participant id: the fake gives the first join this one. */
 export const myId = () => FakeJamService.idForJoin(1);

@@ -1,7 +1,7 @@
 // Generated from server/src/protocol by ts-rs. Do not edit by hand:
 // run `JAM_UPDATE_TYPES=1 cargo test -p jam-server ts_types` after changing the Rust types.
 
-export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "unavailable" | "moved" | "internal";
+export type ErrorCode = "invalid_payload" | "room_not_found" | "not_in_room" | "name_invalid" | "payload_too_large" | "room_full" | "too_many_rooms" | "unknown_event" | "forbidden" | "room_locked" | "resume_failed" | "rate_limited" | "unavailable" | "moved" | "listen_only" | "internal";
 
 export type Settings = { bpm: number, beatsPerBar: number, beatUnit: number, key: string | null, locked: boolean, maxParticipants: number, };
 
@@ -19,13 +19,15 @@ startedAt: number, startBeat: number,
  */
 previous?: Grid, };
 
+export type Role = "player" | "listener";
+
 export type Participant = { id: string, name: string, 
 /**
  * True while the connection is lost and the seat is held for a resume.
  */
-away: boolean, };
+away: boolean, role: Role, };
 
-export type UserInfo = { name: string, };
+export type UserInfo = { name: string, role?: Role, };
 
 export type CreateRequest = { settings?: SettingsPatch, };
 
@@ -58,6 +60,8 @@ export type ResumeRequest = { roomCode: string, resumeToken: string,
 lastSeq: number, };
 
 export type ChatSendRequest = { roomCode: string, text: string, };
+
+export type SetRoleRequest = { roomCode: string, userId: string, role: Role, };
 
 export type SessionCreated = { roomCode: string, };
 
@@ -118,6 +122,8 @@ export type LeaveReason = "left" | "timeout" | "kicked" | "rate_limited";
 export type UserLeft = { userId: string, roomCode: string, seq: number, reason: LeaveReason, };
 
 export type UserPresence = { userId: string, roomCode: string, seq: number, };
+
+export type UserUpdated = { user: Participant, roomCode: string, seq: number, };
 
 export type HostChanged = { hostId: string, roomCode: string, seq: number, };
 
@@ -221,6 +227,7 @@ export const ClientEvents = {
   RECORDING_START: "recording:start",
   RECORDING_STOP: "recording:stop",
   CHAT_SEND: "chat:send",
+  SET_ROLE: "session:set-role",
 } as const;
 
 /** Server → client event names. */
@@ -243,4 +250,5 @@ export const ServerEvents = {
   ERROR: "error",
   CLOSING: "server:closing",
   CHAT_MESSAGE: "chat:message",
+  USER_UPDATED: "session:user-updated",
 } as const;

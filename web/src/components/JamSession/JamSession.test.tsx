@@ -4,7 +4,7 @@ import { colorForId } from "../../music/colors";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
 import { activity, enter as enterPage, participantNames, renderPage as render, silentSynth } from "../../testSupport/jamPage";
 
-const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false };
+const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" as const };
 
 let service: FakeJamService;
 

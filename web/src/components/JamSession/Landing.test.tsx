@@ -30,7 +30,7 @@ describe("Landing", () => {
     await user.type(nameInput(), " Bob ");
     await user.type(codeInput(), " k7rmq2 ");
     await user.click(screen.getByRole("button", { name: "Join" }));
-    expect(onJoin).toHaveBeenCalledWith("Bob", "K7RMQ2");
+    expect(onJoin).toHaveBeenCalledWith("Bob", "K7RMQ2", false); // To play, not only listen.
     expect(onCreate).not.toHaveBeenCalled();
   });
 
@@ -39,7 +39,7 @@ describe("Landing", () => {
     await user.type(nameInput(), "Ann{Enter}");
     expect(onCreate).toHaveBeenCalledWith("Ann");
     await user.type(codeInput(), "abcdef{Enter}");
-    expect(onJoin).toHaveBeenCalledWith("Ann", "ABCDEF");
+    expect(onJoin).toHaveBeenCalledWith("Ann", "ABCDEF", false);
   });
 
   it("asks for a name before creating or joining, in the alert", async () => {

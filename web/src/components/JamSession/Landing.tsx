@@ -15,7 +15,8 @@ export interface LandingProps {
   /** The server's refusal of the last attempt, if any. */
   error?: string;
   onCreate(name: string): void;
-  onJoin(name: string, roomCode: string): void;
+  /** `listen`: join as a listener (hear, see and chat, not play). */
+  onJoin(name: string, roomCode: string, listen: boolean): void;
 }
 
 /** The form's fields and checks; the callbacks get the trimmed name and the normalised code. */
@@ -23,6 +24,7 @@ function useLandingForm({ initialName = "", initialRoomCode = "", busy = false, 
   const [name, setName] = useState(initialName);
   const [roomCode, setRoomCode] = useState(initialRoomCode);
   const [problem, setProblem] = useState("");
+  const [listen, setListen] = useState(false);
 
   /** The trimmed name, or null after showing why it will not do. */
   const checkedName = (): string | null => {
@@ -41,7 +43,7 @@ function useLandingForm({ initialName = "", initialRoomCode = "", busy = false, 
     if (trimmed === null) return;
     const code = normalizeRoomCode(roomCode);
     if (!code) return setProblem(CODE_REQUIRED_MESSAGE);
-    onJoin(trimmed, code);
+    onJoin(trimmed, code, listen);
   };
 
   /** Enter in the name field joins when a code is filled in, else creates; in the code field it joins. */
@@ -51,14 +53,16 @@ function useLandingForm({ initialName = "", initialRoomCode = "", busy = false, 
     action();
   };
 
-  return { name, setName, roomCode, setRoomCode, problem, create, join, submitOnEnter };
+  return { name, setName, roomCode, setRoomCode, listen, setListen, problem, create, join, submitOnEnter };
 }
 
 export function Landing(props: LandingProps) {
   const { busy = false, error = "" } = props;
-  const { name, setName, roomCode, setRoomCode, problem, create, join, submitOnEnter } = useLandingForm(props);
+  const form = useLandingForm(props);
+  const { name, setName, roomCode, setRoomCode, listen, setListen, problem, create, join, submitOnEnter } = form;
   const nameId = useId();
   const codeId = useId();
+  const listenId = useId();
   const hasCode = roomCode.trim() !== "";
   return (
     <section className="landing" aria-labelledby="landing-title">
@@ -103,6 +107,10 @@ export function Landing(props: LandingProps) {
               Join
             </button>
           </div>
+          <label className="listen-toggle" htmlFor={listenId}>
+            <input id={listenId} type="checkbox" checked={listen} onChange={(event) => setListen(event.target.checked)} />
+            Just listen (the host can invite you to play)
+          </label>
         </div>
         <ErrorMessage message={problem || error} />
       </form>

@@ -7,11 +7,12 @@
 import type { CSSProperties } from "react";
 import { assignColors, colorForId } from "../../music/colors";
 import type { ClockEstimate } from "../../services/clockSync";
-import type { Participant } from "../../types/protocol";
+import type { Participant, Role } from "../../types/protocol";
 
 export interface ModerationActions {
   makeHost(userId: string): void;
   remove(userId: string): void;
+  setRole(userId: string, role: Role): void;
 }
 
 export interface ParticipantListProps {
@@ -28,11 +29,23 @@ export interface ParticipantListProps {
 
 function Moderation({ participant, actions }: { participant: Participant; actions: ModerationActions }) {
   const { id, name } = participant;
+  const listening = participant.role === "listener";
   return (
     <span className="moderation">
-      <button type="button" className="mini-button" aria-label={`Make ${name} host`} onClick={() => actions.makeHost(id)}>
-        Make host
-      </button>
+      {listening ? (
+        <button type="button" className="mini-button" aria-label={`Invite ${name} to play`} onClick={() => actions.setRole(id, "player")}>
+          Invite to play
+        </button>
+      ) : (
+        <>
+          <button type="button" className="mini-button" aria-label={`Make ${name} host`} onClick={() => actions.makeHost(id)}>
+            Make host
+          </button>
+          <button type="button" className="mini-button" aria-label={`Make ${name} a listener`} onClick={() => actions.setRole(id, "listener")}>
+            Listen only
+          </button>
+        </>
+      )}
       <button type="button" className="mini-button danger" aria-label={`Remove ${name}`} onClick={() => actions.remove(id)}>
         Remove
       </button>
@@ -67,6 +80,7 @@ function ParticipantEntry({ participant, color, isMe, isHost, rttMs, clock, mode
       data-id={participant.id}
       data-away={participant.away ? "true" : undefined}
       data-host={isHost ? "true" : undefined}
+      data-role={participant.role}
       style={{ "--player-color": color } as CSSProperties}
     >
       <span className="swatch" data-color={color} style={{ backgroundColor: color }} aria-hidden="true" />
@@ -77,6 +91,12 @@ function ParticipantEntry({ participant, color, isMe, isHost, rttMs, clock, mode
           <>
             {" "}
             <span className="badge host-badge">host</span>
+          </>
+        )}
+        {participant.role === "listener" && (
+          <>
+            {" "}
+            <span className="badge listener-badge">listening</span>
           </>
         )}
         {participant.away && (

@@ -43,6 +43,7 @@ export function SessionView(props: SessionViewProps) {
   const { state, keyColors, padColors, onNoteOn, onNoteOff, onDrum, onLeave, host, serverUrl, clock, timing, click } =
     props;
   const isHost = state.myId !== "" && state.myId === state.hostId;
+  const listening = state.participants.find((p) => p.id === state.myId)?.role === "listener";
   const hostName = state.participants.find((p) => p.id === state.hostId)?.name ?? "The host";
   return (
     <div className="session">
@@ -60,8 +61,19 @@ export function SessionView(props: SessionViewProps) {
             click={click}
             controls={host}
           />
-          <Keyboard keyColors={keyColors} onNoteOn={onNoteOn} onNoteOff={onNoteOff} />
-          <DrumPads padColors={padColors} onHit={onDrum} />
+          {listening ? (
+            <section className="panel listening-panel" aria-label="Listening">
+              <p>
+                You are listening: you hear and see everything and can chat. The host can invite you to
+                play.
+              </p>
+            </section>
+          ) : (
+            <>
+              <Keyboard keyColors={keyColors} onNoteOn={onNoteOn} onNoteOff={onNoteOff} />
+              <DrumPads padColors={padColors} onHit={onDrum} />
+            </>
+          )}
         </div>
         <aside className="sidebar">
           <RecordingPanel

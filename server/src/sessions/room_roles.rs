@@ -1,0 +1,85 @@
+//! Players and listeners. Listeners hear and see everything and may chat, but do not play: their
+//! `event:broadcast` is refused (`listen_only`), they do not take a player seat (`maxParticipants`
+//! counts players) and at most `--max-listeners` listen at once. The host moves people between the
+//! two with `session:set-role`.
+
+use super::room::{Room, Sequenced};
+use super::ConnId;
+use crate::error::JamError;
+use crate::protocol::{Role, RoomEvent, UserUpdated};
+
+impl Room {
+    /// How many members play.
+    pub(super) fn players(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.participant.role == Role::Player)
+            .count()
+    }
+
+    /// Why someone could not come in as `role`, checked before anything changes.
+    pub(super) fn check_admission(&self, role: Role) -> Result<(), JamError> {
+        if self.settings.locked {
+            return Err(JamError::RoomLocked(self.code.clone()));
+        }
+        self.check_seat(role)
+    }
+
+    /// Whether one more `role` fits.
+    fn check_seat(&self, role: Role) -> Result<(), JamError> {
+        let code = self.code.clone();
+        match role {
+            Role::Player => {
+                let limit = self.settings.max_participants as usize;
+                match self.players() < limit {
+                    true => Ok(()),
+                    false => Err(JamError::RoomFull { code, limit }),
+                }
+            }
+            Role::Listener => {
+                let limit = self.max_listeners;
+                match self.members.len() - self.players() < limit {
+                    true => Ok(()),
+                    false => Err(JamError::ListenersFull { code, limit }),
+                }
+            }
+        }
+    }
+
+    /// Refuses a listener's playing.
+    pub(super) fn require_player(&self, index: usize) -> Result<(), JamError> {
+        match self.members[index].participant.role {
+            Role::Player => Ok(()),
+            Role::Listener => Err(JamError::ListenOnly(self.code.clone())),
+        }
+    }
+
+    /// The host makes `user_id` a player or a listener; everyone hears `session:user-updated`.
+    pub(super) fn set_role(
+        &mut self,
+        conn: &ConnId,
+        user_id: &str,
+        role: Role,
+    ) -> Result<Vec<Sequenced>, JamError> {
+        let host = self.require_host(conn, "change who plays")?;
+        let target = self.target_index(user_id)?;
+        if self.members[target].participant.role == role {
+            return Ok(Vec::new());
+        }
+        if target == host {
+            return Err(JamError::InvalidPayload(
+                "the host plays: hand the host role over first".into(),
+            ));
+        }
+        self.check_seat(role)?;
+        self.members[target].participant.role = role;
+        let user = self.members[target].participant.clone();
+        Ok(vec![self.push(false, |room_code, seq| {
+            RoomEvent::UserUpdated(UserUpdated {
+                user,
+                room_code,
+                seq,
+            })
+        })])
+    }
+}
