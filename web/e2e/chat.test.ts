@@ -58,3 +58,23 @@ describe("a listener in Chromium", () => {
     await poll(() => ann.getByRole("list", { name: "Activity" }).textContent()).toMatch(/Lis played D4/);
   });
 });
+
+describe("a sound per player in Chromium", () => {
+  it("Ann picks the organ; Bob's page plays her notes with the organ, and his own with his piano", async () => {
+    const ann = await jam.person();
+    const bob = await jam.person();
+    const code = await createSession(ann, jam.url(), "Ann");
+    await joinSession(bob, jam.url(), "Bob", code);
+    await bob.locator("body").click(); // A gesture: Bob's page may start its audio.
+    await ann.getByLabel("Sound").selectOption("organ");
+    await poll(() => bob.getByRole("list", { name: "Activity" }).textContent()).toMatch(/Ann: now on organ/);
+    const annId = await ann.evaluate(() => document.querySelector(".participants li.me")?.getAttribute("data-id"));
+
+    await ann.locator('[data-note="64"]').click();
+    const voices = () => bob.evaluate(() => window.__jamDebug?.voices() ?? []);
+    await poll(async () => (await voices()).find((v) => v.key === `${annId}:64`)?.instrument).toBe("organ");
+    await bob.locator('[data-note="60"]').click();
+    await poll(async () => (await voices()).find((v) => v.key === "local:60")?.instrument).toBe("piano");
+    await screenshot(ann, "instrument");
+  });
+});

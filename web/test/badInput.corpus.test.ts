@@ -117,6 +117,7 @@ class CorpusRoom {
     if (!isDeepStrictEqual(ids, [hostId, memberId].sort())) return moved(`participants are now ${ids.join(", ")}`);
     if (joined.hostId !== hostId) return moved("the host role moved");
     if (joined.participants.some((p) => p.role !== "player")) return moved("someone listens now");
+    if (joined.participants.some((p) => p.instrument !== "piano")) return moved("someone changed their sound");
     if (!isDeepStrictEqual(joined.settings, BASELINE)) {
       return { what: `settings are now ${show(joined.settings)}`, settingsOnly: true };
     }

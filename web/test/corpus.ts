@@ -192,6 +192,9 @@ function nameRule(s: string): Verdict {
 }
 
 const eventNameRule = (s: string) => within(/^[A-Za-z0-9:_.-]{1,64}$/.test(s), invalid());
+/** An instrument: one of the six. */
+const instrumentRule = (s: string) =>
+  within(["piano", "electric-piano", "organ", "synth-lead", "bass", "pad"].includes(s), invalid());
 /** A role: exactly "player" or "listener". */
 const roleRule = (s: string) => within(s === "player" || s === "listener", invalid());
 /** Chat text: 1–500 characters once trimmed. */
@@ -469,6 +472,18 @@ export const SPECS: EventSpec[] = [
       if (p.role !== "listener") return command();
       return p.userId === c.memberId ? command("session:user-updated") : error("session:set-role", invalid());
     },
+  },
+  {
+    // Base: the host's sound set to what it is (no change); another sound is a user-updated.
+    event: "session:update-profile",
+    base: (c) => ({ roomCode: c.roomCode, instrument: "piano" }),
+    fields: [
+      roomCode("not_in_room"),
+      field("instrument", "string", text(instrumentRule), {
+        values: values("piano", "organ", "synth-lead", "Piano", "kazoo", ""),
+      }),
+    ],
+    success: (p) => (p.instrument === "piano" ? command() : command("session:user-updated")),
   },
   {
     event: "chat:send",

@@ -69,7 +69,7 @@ describe("listeners", () => {
     await expect(lis.service.setRole(code, lis.id, "player")).rejects.toMatchObject({ code: "forbidden" });
     const ack = await host.service.setRole(code, lis.id, "player");
     await flush(lis.service);
-    expect(updates).toEqual([{ roomCode: code, seq: ack.seq, user: { id: lis.id, name: "Lis", away: false, role: "player" } }]);
+    expect(updates).toEqual([{ roomCode: code, seq: ack.seq, user: { id: lis.id, name: "Lis", away: false, role: "player", instrument: "piano" } }]);
     await expect(lis.service.broadcastWithAck(code, "note:on", { note: 62 })).resolves.toMatchObject({ recipients: 1 });
 
     // Back to listening; the host cannot make itself a listener, nor hand the host role to one.

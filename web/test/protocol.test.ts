@@ -36,7 +36,7 @@ describe.each(Object.entries(TRANSPORTS))("over %s", (_label, transport) => {
     const { roomCode } = await host.createSession();
     const ann = await host.joinSession(roomCode, "Ann");
     expect(ann.roomCode).toBe(roomCode);
-    expect(ann.participants).toEqual([{ id: ann.you.id, name: "Ann", away: false, role: "player" }]);
+    expect(ann.participants).toEqual([{ id: ann.you.id, name: "Ann", away: false, role: "player", instrument: "piano" }]);
 
     const userJoined = next(host.onUserJoined.bind(host));
     const bob = await join(roomCode, "Bob");

@@ -64,6 +64,7 @@ pub async fn register<A: Adapter>(
     socket.on(client::CLOCK_PING, clock::ping::<A>);
     socket.on(client::CHAT_SEND, chat::send::<A>);
     socket.on(client::SET_ROLE, host::set_role::<A>);
+    socket.on(client::UPDATE_PROFILE, chat::update_profile::<A>);
     socket.on_fallback(unknown_event::<A>);
     socket.on_disconnect(disconnect::handle::<A>);
     Ok(())

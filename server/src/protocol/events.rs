@@ -19,6 +19,33 @@ pub enum Role {
     Listener,
 }
 
+/// The sound a player's keys make on every page (synthesized there; the drum pads stay drums).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Instrument {
+    #[default]
+    Piano,
+    ElectricPiano,
+    Organ,
+    SynthLead,
+    Bass,
+    Pad,
+}
+
+impl Instrument {
+    /// Its General MIDI program (0-based), for a take's MIDI file.
+    pub fn gm_program(self) -> u8 {
+        match self {
+            Instrument::Piano => 0,         // Acoustic Grand Piano
+            Instrument::ElectricPiano => 4, // Electric Piano 1
+            Instrument::Organ => 16,        // Drawbar Organ
+            Instrument::SynthLead => 81,    // Lead 2 (sawtooth)
+            Instrument::Bass => 33,         // Electric Bass (finger)
+            Instrument::Pad => 89,          // Pad 2 (warm)
+        }
+    }
+}
+
 /// One person in a room. `id` is server-generated and opaque.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Participant {
@@ -28,6 +55,8 @@ pub struct Participant {
     pub away: bool,
     #[serde(default)]
     pub role: Role,
+    #[serde(default)]
+    pub instrument: Instrument,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -121,7 +150,7 @@ pub struct UserPresence {
     pub seq: u64,
 }
 
-/// `session:user-updated`: a participant as they are now (their role changed).
+/// `session:user-updated`: a participant as they are now (their role or instrument changed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdated {

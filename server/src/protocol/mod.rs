@@ -28,9 +28,10 @@ pub mod client {
     pub const RECORDING_STOP: &str = "recording:stop";
     pub const CHAT_SEND: &str = "chat:send";
     pub const SET_ROLE: &str = "session:set-role";
+    pub const UPDATE_PROFILE: &str = "session:update-profile";
 
     /// Name and constant, for the generated TypeScript.
-    pub const ALL: [(&str, &str); 15] = [
+    pub const ALL: [(&str, &str); 16] = [
         ("SESSION_CREATE", SESSION_CREATE),
         ("SESSION_JOIN", SESSION_JOIN),
         ("SESSION_LEAVE", SESSION_LEAVE),
@@ -46,6 +47,7 @@ pub mod client {
         ("RECORDING_STOP", RECORDING_STOP),
         ("CHAT_SEND", CHAT_SEND),
         ("SET_ROLE", SET_ROLE),
+        ("UPDATE_PROFILE", UPDATE_PROFILE),
     ];
 }
 

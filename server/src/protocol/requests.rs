@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::strict;
-use super::Role;
+use super::{Instrument, Role};
 use crate::relay_value::RelayValue;
 use crate::sessions::settings::SettingsPatch;
 
@@ -59,6 +59,14 @@ pub struct BroadcastRequest {
 pub struct ChatSendRequest {
     pub room_code: String,
     pub text: String,
+}
+
+/// `session:update-profile`: a member changes what they are to the room (their instrument).
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProfileRequest {
+    pub room_code: String,
+    pub instrument: Instrument,
 }
 
 /// `session:set-role` (host only): makes a listener a player, or a player a listener.

@@ -35,10 +35,13 @@ pub(crate) struct TakeEvent {
     pub kind: TakeEventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Participant {
     pub id: String,
     pub name: String,
+    /// General MIDI programs (0-based) from the server time on which they hold: their sound.
+    #[serde(default)]
+    pub programs: Vec<(f64, u8)>,
 }
 
 /// A text marker on the tempo track ("Ann joined").

@@ -18,6 +18,8 @@ const CLOCKS_PER_CLICK: u8 = 24;
 const THIRTY_SECONDS_PER_QUARTER: u8 = 8;
 /// Release velocity for note-offs: the wire `note:off` has none, and 64 is MIDI's "no velocity" value.
 const RELEASE_VELOCITY: u8 = 64;
+/// General MIDI's percussion channel, 0-based.
+const DRUM_CHANNEL: u8 = 9;
 /// Pitch-bend centre: the wire's signed −8192..8191 becomes MIDI's unsigned 0..16383.
 const BEND_CENTRE: i16 = 8192;
 
@@ -36,6 +38,7 @@ pub fn write_smf(take: &Take) -> Vec<u8> {
             continue;
         }
         let mut timed = vec![(0, meta(MetaMessage::TrackName(participant.name.as_bytes())))];
+        timed.extend(program_changes(take, &participant.programs, &events));
         timed.extend(events);
         smf.tracks.push(into_track(timed, end));
     }
@@ -114,6 +117,37 @@ fn time_signature<'a>(beats_per_bar: u8, beat_unit: u8) -> TrackEventKind<'a> {
         CLOCKS_PER_CLICK,
         THIRTY_SECONDS_PER_QUARTER,
     ))
+}
+
+/// The participant's sound as program changes, on every melodic channel their events use (drums,
+/// channel 10, have none), each at the tick from which it holds.
+fn program_changes<'a>(
+    take: &Take,
+    programs: &[(f64, u8)],
+    events: &[Timed<'a>],
+) -> Vec<Timed<'a>> {
+    let mut channels: Vec<u4> = events
+        .iter()
+        .filter_map(|(_, kind)| match kind {
+            TrackEventKind::Midi { channel, .. } if channel.as_int() != DRUM_CHANNEL => {
+                Some(*channel)
+            }
+            _ => None,
+        })
+        .collect();
+    channels.sort_unstable_by_key(|c| c.as_int());
+    channels.dedup();
+    let mut timed = Vec::new();
+    for &(at, program) in programs {
+        let tick = take.ticks_at(at);
+        for &channel in &channels {
+            let message = MidiMessage::ProgramChange {
+                program: u7::new(program & 0x7f),
+            };
+            timed.push((tick, TrackEventKind::Midi { channel, message }));
+        }
+    }
+    timed
 }
 
 /// Each participant's events at their ticks, in the order they were recorded.

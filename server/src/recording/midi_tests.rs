@@ -206,3 +206,27 @@ fn take_json_is_camel_case_with_beats_and_ticks() {
     assert_eq!(json["events"][4]["type"], "control_change");
     assert_eq!(json["events"][5]["type"], "note_off");
 }
+
+#[test]
+fn each_players_sound_is_a_program_change_on_their_melodic_channels_from_when_it_holds() {
+    let mut t = take(1_000);
+    t.program_changed(T0, "a", "Ann", 16);
+    note_on(&mut t, T0 + 500.0, "a", 60);
+    t.program_changed(T0 + 1_000.0, "a", "Ann", 33);
+    t.program_changed(T0 + 1_000.0, "a", "Ann", 33); // the same sound again: nothing new
+    note_on(&mut t, T0 + 1_500.0, "a", 62);
+    let kick = data(r#"{"note": 36, "velocity": 90, "channel": 9}"#);
+    t.record(T0 + 1_500.0, "a", NOTE_ON, &kick);
+    t.stop(T0 + 2_000.0, StopReason::Stopped);
+    let bytes = write_smf(&t);
+    let smf = Smf::parse(&bytes).unwrap();
+    let programs: Vec<(u32, u8, u8)> = messages(&smf.tracks[1])
+        .into_iter()
+        .filter_map(|(tick, channel, message)| match message {
+            MidiMessage::ProgramChange { program } => Some((tick, channel, program.as_int())),
+            _ => None,
+        })
+        .collect();
+    // 120 bpm, PPQ 480: 1 s is 960 ticks. Drums (channel 9) get none.
+    assert_eq!(programs, vec![(0, 0, 16), (960, 0, 33)]);
+}

@@ -150,6 +150,18 @@ impl Take {
         self.marker(at, index, "joined");
     }
 
+    /// A participant's sound from `at` on (a General MIDI program): a program change on their track.
+    pub fn program_changed(&mut self, at: f64, id: &str, name: &str, program: u8) {
+        if !self.is_recording() {
+            return;
+        }
+        let index = self.participant(id, name);
+        let programs = &mut self.participants[index].programs;
+        if programs.last().map(|&(_, p)| p) != Some(program) {
+            programs.push((at.max(self.started_at), program));
+        }
+    }
+
     /// Someone left: a marker. Their track stays (and takes any events still relayed for them).
     pub fn participant_left(&mut self, at: f64, id: &str) {
         if self.is_recording() {
@@ -247,6 +259,7 @@ impl Take {
         self.participants.push(Participant {
             id: id.to_owned(),
             name: name.to_owned(),
+            programs: Vec::new(),
         });
         self.by_id.insert(id.to_owned(), index);
         index

@@ -6,7 +6,7 @@ use super::room::{Room, Sequenced};
 use super::settings::SettingsPatch;
 use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
-use crate::protocol::{BroadcastRequest, Role};
+use crate::protocol::{BroadcastRequest, Instrument, Role};
 
 /// A relayed event and how many it went to.
 pub struct Relayed {
@@ -72,6 +72,20 @@ impl SessionManager {
         let now_ms = self.now_ms();
         self.command(room_code, |room| room.chat(conn, text, now_ms))
             .await
+    }
+
+    /// `session:update-profile`: a member's new instrument.
+    pub async fn update_profile(
+        &self,
+        conn: &ConnId,
+        room_code: &str,
+        instrument: Instrument,
+    ) -> Result<Delivery, JamError> {
+        let now_ms = self.now_ms();
+        self.command(room_code, |room| {
+            room.update_profile(conn, instrument, now_ms)
+        })
+        .await
     }
 
     /// `session:set-role`: the host makes someone a player or a listener.

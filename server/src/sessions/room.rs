@@ -16,7 +16,7 @@ use super::transport::Transport;
 use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
-    ChatMessage, HostChanged, LeaveReason, MissedEvent, Participant, Role, RoomEvent,
+    ChatMessage, HostChanged, Instrument, LeaveReason, MissedEvent, Participant, Role, RoomEvent,
     SessionJoined, UserJoined, UserLeft, You,
 };
 use crate::recording::StopReason;
@@ -189,13 +189,13 @@ impl Room {
             name,
             away: false,
             role,
+            instrument: Instrument::default(),
         };
         let token = new_resume_token()?;
         if self.host_id.is_none() && (role == Role::Player || self.members.is_empty()) {
             self.host_id = Some(participant.id.clone());
         }
-        self.recorder
-            .joined(self.clock.now_ms(), &participant.id, &participant.name);
+        self.recorder.joined(self.clock.now_ms(), &participant);
         self.members.push(Member {
             participant: participant.clone(),
             conn: Some(conn),

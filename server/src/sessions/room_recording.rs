@@ -7,7 +7,7 @@ use super::recordings::TakeStore;
 use super::room::{Room, Sequenced};
 use super::ConnId;
 use crate::error::JamError;
-use crate::protocol::{RecordingInfo, RecordingState, RoomEvent, TakeEnd};
+use crate::protocol::{Participant, RecordingInfo, RecordingState, RoomEvent, TakeEnd};
 use crate::recording::{Meter, RecordOutcome, StopReason, Take};
 use crate::relay_value::RelayValue;
 
@@ -87,9 +87,19 @@ impl Recorder {
         }
     }
 
-    pub fn joined(&mut self, at: f64, id: &str, name: &str) {
+    pub fn joined(&mut self, at: f64, participant: &Participant) {
         if let Some((_, take)) = self.active.as_mut() {
-            take.participant_joined(at, id, name);
+            take.participant_joined(at, &participant.id, &participant.name);
+            let program = participant.instrument.gm_program();
+            take.program_changed(at, &participant.id, &participant.name, program);
+        }
+    }
+
+    /// A player changed their sound: their track gets a program change there.
+    pub fn instrument_changed(&mut self, at: f64, participant: &Participant) {
+        if let Some((_, take)) = self.active.as_mut() {
+            let program = participant.instrument.gm_program();
+            take.program_changed(at, &participant.id, &participant.name, program);
         }
     }
 
@@ -137,12 +147,16 @@ impl Room {
             .members
             .iter()
             .map(|m| (m.participant.id.clone(), m.participant.name.clone()));
-        let take = Take::start(
+        let mut take = Take::start(
             now_ms,
             self.meter(),
             present.collect(),
             self.recorder.max_events,
         );
+        for member in &self.members {
+            let p = &member.participant;
+            take.program_changed(now_ms, &p.id, &p.name, p.instrument.gm_program());
+        }
         self.recorder.active = Some((id, take));
         let info = RecordingInfo {
             recording: true,

@@ -1,12 +1,13 @@
-//! Players and listeners. Listeners hear and see everything and may chat, but do not play: their
-//! `event:broadcast` is refused (`listen_only`), they do not take a player seat (`maxParticipants`
-//! counts players) and at most `--max-listeners` listen at once. The host moves people between the
-//! two with `session:set-role`.
+//! Who someone is in the room: player or listener, and the sound of their keys. Listeners hear and
+//! see everything and may chat, but do not play: their `event:broadcast` is refused (`listen_only`),
+//! they do not take a player seat (`maxParticipants` counts players) and at most `--max-listeners`
+//! listen at once. The host moves people between the two with `session:set-role`; everyone picks
+//! their own instrument with `session:update-profile`. Both are heard as `session:user-updated`.
 
 use super::room::{Room, Sequenced};
 use super::ConnId;
 use crate::error::JamError;
-use crate::protocol::{Role, RoomEvent, UserUpdated};
+use crate::protocol::{Instrument, Role, RoomEvent, UserUpdated};
 
 impl Room {
     /// How many members play.
@@ -73,13 +74,34 @@ impl Room {
         }
         self.check_seat(role)?;
         self.members[target].participant.role = role;
-        let user = self.members[target].participant.clone();
-        Ok(vec![self.push(false, |room_code, seq| {
+        Ok(vec![self.user_updated(target)])
+    }
+
+    /// `conn`'s member plays `instrument` from now on (their own choice; anyone may).
+    pub(super) fn update_profile(
+        &mut self,
+        conn: &ConnId,
+        instrument: Instrument,
+        now_ms: f64,
+    ) -> Result<Vec<Sequenced>, JamError> {
+        let index = self.member_index(conn)?;
+        if self.members[index].participant.instrument == instrument {
+            return Ok(Vec::new());
+        }
+        self.members[index].participant.instrument = instrument;
+        let participant = self.members[index].participant.clone();
+        self.recorder.instrument_changed(now_ms, &participant);
+        Ok(vec![self.user_updated(index)])
+    }
+
+    fn user_updated(&mut self, index: usize) -> Sequenced {
+        let user = self.members[index].participant.clone();
+        self.push(false, |room_code, seq| {
             RoomEvent::UserUpdated(UserUpdated {
                 user,
                 room_code,
                 seq,
             })
-        })])
+        })
     }
 }

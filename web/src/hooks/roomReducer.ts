@@ -4,6 +4,7 @@
  * already checked that the event is about the room we are in.
  */
 import { colorIn } from "../music/colors";
+import { INSTRUMENTS } from "../music/instruments";
 import type {
   ChatMessage,
   HostChanged,
@@ -147,10 +148,13 @@ export function formatBpm(bpm: number): string {
   return Number.isInteger(bpm) ? String(bpm) : bpm.toFixed(1);
 }
 
-/** Someone's role changed: they are listed as they are now. */
+/** Someone's role or sound changed: they are listed (and heard) as they are now. */
 export function applyUserUpdated(state: JamState, { user }: UserUpdated): JamState {
-  if (!state.participants.some((p) => p.id === user.id)) return state;
+  const before = state.participants.find((p) => p.id === user.id);
+  if (!before) return state;
   const next = { ...state, participants: state.participants.map((p) => (p.id === user.id ? user : p)) };
-  const what = user.role === "listener" ? "is listening" : "plays now";
-  return withLog(next, `${user.id === state.myId ? "You" : user.name} ${what}`, colorIn(next.participants, user.id));
+  const who = user.id === state.myId ? "You" : user.name;
+  const sound = INSTRUMENTS.find((i) => i.id === user.instrument)?.label.toLowerCase() ?? user.instrument;
+  const what = before.role !== user.role ? (user.role === "listener" ? "listening" : "playing") : `now on ${sound}`;
+  return withLog(next, `${who}: ${what}`, colorIn(next.participants, user.id));
 }

@@ -14,6 +14,7 @@ import {
   ClientEvents,
   type BroadcastEvent,
   type ErrorPayload,
+  type Instrument,
   type SessionJoined,
   type SessionKicked,
   type SessionResumed,
@@ -53,6 +54,7 @@ export type JamService = Pick<
   | "onUserUpdated"
   | "sendChat"
   | "setRole"
+  | "updateProfile"
   | "onTransportState"
   | "onRecordingState"
   | "onLatency"
@@ -224,6 +226,15 @@ export async function sendChat(ctx: SessionContext, text: string): Promise<boole
     ctx.dispatch({ type: "error", message: describeError(err) });
     return false;
   }
+}
+
+/** Our keys' sound: the room hears `session:user-updated` (us included), which changes it here. */
+export function setInstrument(ctx: SessionContext, instrument: Instrument): void {
+  const { member, roomCode } = ctx.intent.current;
+  if (!member) return;
+  ctx.service.updateProfile(roomCode, instrument).catch((err: unknown) => {
+    ctx.dispatch({ type: "error", message: describeError(err) });
+  });
 }
 
 /** Off the connection we are not in the room until the service reports the resume (or a fresh join). */

@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useReducer, useRef } from "react";
 import type { NoteData } from "../music/noteMessages";
+import type { Instrument } from "../types/protocol";
 import { hostActions, type HostActions } from "./hostCommands";
 import { initialJamState, jamReducer, type JamAction, type JamState } from "./jamReducer";
 import * as commands from "./sessionCommands";
@@ -26,6 +27,8 @@ export interface JamSessionApi {
   logOwnPlay(what: string): void;
   /** Says `text` to the room; resolves false (and shows why) when it was refused. */
   sendChat(text: string): Promise<boolean>;
+  /** Our keys' sound from now on, for everyone. */
+  setInstrument(instrument: Instrument): void;
   host: HostActions;
 }
 
@@ -82,6 +85,7 @@ export function useJamSession(
       send: (eventName: string, data: NoteData) => commands.send(ctx, eventName, data),
       logOwnPlay: (what: string) => dispatch({ type: "played", what }),
       sendChat: (text: string) => commands.sendChat(ctx, text),
+      setInstrument: (instrument: Instrument) => commands.setInstrument(ctx, instrument),
       host: hostActions(ctx),
     }),
     [ctx],

@@ -7,10 +7,11 @@ import { colorForId } from "../music/colors";
 import { NOTE_OFF, NOTE_ON, type NoteData } from "../music/noteMessages";
 import { DRUM_CHANNEL, drumName, noteName } from "../music/notes";
 import type { Synth } from "../music/synth";
+import type { Instrument } from "../types/protocol";
 import type { RemoteNoteHandler } from "./sessionCommands";
 import { REMOTE_NOTE_SAFETY_MS, type NoteLights } from "./useNoteLights";
 
-export type SoundEngine = Pick<Synth, "unlock" | "noteOn" | "noteOff" | "drum" | "silence" | "clickAt">;
+export type SoundEngine = Pick<Synth, "unlock" | "noteOn" | "noteOff" | "drum" | "silence" | "clickAt" | "playedVoices">;
 
 /** Lights and voices of our own playing are keyed by this owner, whatever our id in the room. */
 const LOCAL = "local";
@@ -25,20 +26,22 @@ interface LocalPlayerDeps {
   lights: NoteLights;
   synth: SoundEngine;
   myColor: string;
+  /** The sound we picked. */
+  myInstrument: Instrument;
   send(eventName: string, data: NoteData): void;
   logOwnPlay(what: string): void;
 }
 
-export function useLocalPlayer({ lights, synth, myColor, send, logOwnPlay }: LocalPlayerDeps): LocalPlayer {
+export function useLocalPlayer({ lights, synth, myColor, myInstrument, send, logOwnPlay }: LocalPlayerDeps): LocalPlayer {
   const { lightKey, unlightKey, flashPad } = lights;
   const onNoteOn = useCallback(
     (note: number, velocity: number) => {
-      synth.noteOn(`${LOCAL}:${note}`, note, velocity);
+      synth.noteOn(`${LOCAL}:${note}`, note, velocity, myInstrument);
       lightKey(LOCAL, note, myColor);
       send(NOTE_ON, { note, velocity });
       logOwnPlay(noteName(note));
     },
-    [synth, lightKey, myColor, send, logOwnPlay],
+    [synth, lightKey, myColor, myInstrument, send, logOwnPlay],
   );
   const onNoteOff = useCallback(
     (note: number) => {
@@ -60,11 +63,13 @@ export function useLocalPlayer({ lights, synth, myColor, send, logOwnPlay }: Loc
   return { onNoteOn, onNoteOff, onDrum };
 }
 
-/** Sounds and lights notes from the others; a lost note off cannot leave a key lit for ever. */
+/** Sounds (with the sender's instrument) and lights notes from the others; a lost note off cannot
+ * leave a key lit for ever. */
 export function useRemoteNotePlayer(
   lights: NoteLights,
   synth: SoundEngine,
   colorOf: (id: string) => string = colorForId,
+  instrumentOf: (id: string) => Instrument = () => "piano",
 ): RemoteNoteHandler {
   const { lightKey, unlightKey, flashPad } = lights;
   return useCallback<RemoteNoteHandler>(
@@ -77,14 +82,14 @@ export function useRemoteNotePlayer(
           flashPad(message.note, color);
         }
       } else if (message.kind === "on") {
-        synth.noteOn(voiceKey, message.note, message.velocity);
+        synth.noteOn(voiceKey, message.note, message.velocity, instrumentOf(senderId));
         lightKey(senderId, message.note, color, REMOTE_NOTE_SAFETY_MS);
       } else {
         synth.noteOff(voiceKey);
         unlightKey(senderId, message.note);
       }
     },
-    [synth, lightKey, unlightKey, flashPad, colorOf],
+    [synth, lightKey, unlightKey, flashPad, colorOf, instrumentOf],
   );
 }
 

@@ -6,17 +6,18 @@
 import { playClick } from "./click";
 import type { ScheduledClick } from "./clickQueue";
 import { playDrum } from "./drumSounds";
+import { startVoice, VOICES, type Voice } from "./instruments";
 import { noteFrequency } from "./notes";
+import type { Instrument } from "../types/protocol";
 
-interface Voice {
-  oscillators: OscillatorNode[];
-  envelope: GainNode;
+/** A note the synth started, as `__jamDebug.voices()` lists it. */
+export interface PlayedVoice {
+  key: string;
+  note: number;
+  instrument: Instrument;
 }
 
-/** A held note fades out on its own after this long, so a lost note:off never rings forever. */
-const NATURAL_DECAY_S = 3.5;
-const RELEASE_TIME_CONSTANT_S = 0.07;
-const PEAK_LEVEL = 0.22;
+const PLAYED_LOG_SIZE = 64;
 
 type AudioContextConstructor = new () => AudioContext;
 
@@ -41,6 +42,7 @@ export class Synth {
   private context: AudioContext | null = null;
   private output: AudioNode | null = null;
   private readonly voices = new Map<string, Voice>();
+  private readonly played: PlayedVoice[] = [];
 
   /** Creates or resumes the AudioContext; call from a user gesture. */
   unlock(): void {
@@ -53,15 +55,16 @@ export class Synth {
   }
 
   /**
-   * Starts a note. `voiceKey` names who plays it (e.g. "local:60", "<senderId>:60") so the same note
-   * from two people gives two voices and each note off stops the right one.
+   * Starts a note with `instrument`'s sound. `voiceKey` names who plays it (e.g. "local:60",
+   * "<senderId>:60") so the same note from two people gives two voices and each note off stops the
+   * right one.
    */
-  noteOn(voiceKey: string, note: number, velocity: number): void {
+  noteOn(voiceKey: string, note: number, velocity: number, instrument: Instrument = "piano"): void {
     const context = this.readyContext();
     if (!context || !this.output) return;
     this.noteOff(voiceKey);
     try {
-      this.voices.set(voiceKey, this.startVoice(context, this.output, voiceKey, note, velocity));
+      this.voices.set(voiceKey, this.startVoice(context, this.output, voiceKey, note, velocity, instrument));
     } catch {
       // A failing audio graph must never break playing together.
     }
@@ -77,8 +80,8 @@ export class Synth {
     try {
       gain.cancelScheduledValues(now);
       gain.setValueAtTime(Math.max(gain.value, 0.0001), now);
-      gain.setTargetAtTime(0.0001, now, RELEASE_TIME_CONSTANT_S);
-      for (const oscillator of voice.oscillators) oscillator.stop(now + RELEASE_TIME_CONSTANT_S * 8);
+      gain.setTargetAtTime(0.0001, now, voice.release);
+      for (const oscillator of voice.oscillators) oscillator.stop(now + voice.release * 8);
     } catch {
       // Already stopped.
     }
@@ -119,6 +122,11 @@ export class Synth {
     }
   }
 
+  /** The latest notes this page started: who (voice key), which note, with which sound (for tests). */
+  playedVoices(): PlayedVoice[] {
+    return [...this.played];
+  }
+
   /** Stops every sounding voice (on leaving the session). */
   silence(): void {
     for (const key of [...this.voices.keys()]) this.noteOff(key);
@@ -142,45 +150,14 @@ export class Synth {
     this.output = master;
   }
 
-  /** A soft electric-piano-like voice: triangle plus a quiet detuned saw through a low-pass. */
-  private startVoice(context: AudioContext, output: AudioNode, voiceKey: string, note: number, velocity: number): Voice {
-    const now = context.currentTime;
-    const frequency = noteFrequency(note);
-    const peak = PEAK_LEVEL * Math.max(0.05, velocity / 127);
-    const envelope = context.createGain();
-    envelope.gain.setValueAtTime(0.0001, now);
-    envelope.gain.exponentialRampToValueAtTime(peak, now + 0.008);
-    envelope.gain.exponentialRampToValueAtTime(peak * 0.45, now + 0.3);
-    envelope.gain.exponentialRampToValueAtTime(0.0001, now + NATURAL_DECAY_S);
-
-    const filter = context.createBiquadFilter();
-    filter.type = "lowpass";
-    filter.frequency.value = Math.min(frequency * 6, 9000);
-    filter.connect(envelope).connect(output);
-
-    const body = context.createOscillator();
-    body.type = "triangle";
-    body.frequency.value = frequency;
-    body.connect(filter);
-
-    const shimmer = context.createOscillator();
-    shimmer.type = "sawtooth";
-    shimmer.frequency.value = frequency;
-    shimmer.detune.value = 6;
-    const shimmerLevel = context.createGain();
-    shimmerLevel.gain.value = 0.25;
-    shimmer.connect(shimmerLevel).connect(filter);
-
-    const oscillators = [body, shimmer];
-    for (const oscillator of oscillators) {
-      oscillator.start(now);
-      oscillator.stop(now + NATURAL_DECAY_S + 0.1);
-    }
-    const voice = { oscillators, envelope };
-    body.onended = () => {
-      envelope.disconnect();
+  private startVoice(context: AudioContext, output: AudioNode, voiceKey: string, note: number, velocity: number, instrument: Instrument): Voice {
+    const voice = startVoice(context, output, VOICES[instrument] ?? VOICES.piano, noteFrequency(note), velocity);
+    voice.oscillators[0].onended = () => {
+      voice.envelope.disconnect();
       if (this.voices.get(voiceKey) === voice) this.voices.delete(voiceKey);
     };
+    this.played.push({ key: voiceKey, note, instrument });
+    if (this.played.length > PLAYED_LOG_SIZE) this.played.shift();
     return voice;
   }
 }

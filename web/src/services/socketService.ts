@@ -22,6 +22,7 @@ import {
   type ClockPong,
   type CommandAck,
   type ErrorPayload,
+  type Instrument,
   type LeaveAck,
   type Role,
   type SessionCreated,
@@ -165,6 +166,11 @@ export class SocketService extends Subscriptions {
   /** Host only: removes a participant from the room. */
   kick(roomCode: string, userId: string): Promise<CommandAck> {
     return this.request<CommandAck>(ClientEvents.KICK, { roomCode, userId });
+  }
+
+  /** Our keys' sound for everyone in the room; everyone (us included) hears `session:user-updated`. */
+  updateProfile(roomCode: string, instrument: Instrument): Promise<CommandAck> {
+    return this.request<CommandAck>(ClientEvents.UPDATE_PROFILE, { roomCode, instrument });
   }
 
   /** Host only: makes `userId` a player or a listener; everyone hears `session:user-updated`. */

@@ -6,6 +6,8 @@
 import { useEffect } from "react";
 import type { LoggedBeat, MetronomeLog } from "../music/beatLog";
 import type { ClockEstimate } from "../services/clockSync";
+import type { PlayedVoice } from "../music/synth";
+import type { SoundEngine } from "../hooks/usePlayback";
 import type { JamService } from "../hooks/useJamSession";
 import type { SocketService } from "../services/socketService";
 
@@ -22,6 +24,8 @@ export interface JamDebug {
   serverNow(): number;
   /** The clock estimate (offset, best round trip, spread of the samples that count); null unsynced. */
   clock(): ClockEstimate | null;
+  /** The latest notes this page sounded: voice key ("local:60", "<senderId>:60"), note, instrument. */
+  voices(): PlayedVoice[];
   /** Closes the transport under the socket as a network failure would (the service then resumes). */
   dropConnection(): void;
 }
@@ -37,7 +41,7 @@ function dropConnection(service: JamService): void {
   raw?.io.engine?.close();
 }
 
-export function useJamDebug(service: JamService, timing: MetronomeLog): void {
+export function useJamDebug(service: JamService, timing: MetronomeLog, synth: Pick<SoundEngine, "playedVoices">): void {
   useEffect(() => {
     const debug: JamDebug = {
       beatTimes: () => timing.beats.times(),
@@ -46,11 +50,12 @@ export function useJamDebug(service: JamService, timing: MetronomeLog): void {
       clicks: () => timing.clicks.logged(),
       serverNow: () => service.serverNow(),
       clock: () => service.clockEstimate,
+      voices: () => synth.playedVoices(),
       dropConnection: () => dropConnection(service),
     };
     window.__jamDebug = debug;
     return () => {
       if (window.__jamDebug === debug) delete window.__jamDebug;
     };
-  }, [service, timing]);
+  }, [service, timing, synth]);
 }

@@ -49,6 +49,7 @@ export class FakeJamService implements JamService {
   stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
   sendChat = vi.fn<JamService["sendChat"]>(async (roomCode) => this.ack(roomCode));
   setRole = vi.fn<JamService["setRole"]>(async (roomCode) => this.ack(roomCode));
+  updateProfile = vi.fn<JamService["updateProfile"]>(async (roomCode) => this.ack(roomCode));
   syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2, spread: 0, samples: 1 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
   clockEstimate: JamService["clockEstimate"] = { offset: 0, rtt: 2, spread: 0, samples: 1 };
@@ -127,7 +128,7 @@ export class FakeJamService implements JamService {
       this.emit("error", error);
       throw new JamServiceError(error);
     }
-    const me: Participant = { id: FakeJamService.idForJoin(++this.joins), name: name.trim(), away: false, role };
+    const me: Participant = { id: FakeJamService.idForJoin(++this.joins), name: name.trim(), away: false, role, instrument: "piano" };
     const payload: SessionJoined = {
       roomCode: FAKE_ROOM,
       participants: [...this.others, me],

@@ -13,6 +13,7 @@ export const silentSynth = {
   drum: vi.fn(),
   silence: vi.fn(),
   clickAt: vi.fn(() => null),
+  playedVoices: vi.fn(() => []),
 };
 
 export function renderPage(service: FakeJamService) {
@@ -46,7 +47,7 @@ export const participantNames = () =>
 export const activity = () => screen.getByRole("list", { name: "Activity" }).textContent ?? "";
 
 /** Another participant the fake server puts in the room. */
-export const BEN: Participant = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" };
+export const BEN: Participant = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player", instrument: "piano" };
 
 /** Our own participant id: the fake gives the first join this one. */
 export const myId = () => FakeJamService.idForJoin(1);

@@ -21,11 +21,13 @@ previous?: Grid, };
 
 export type Role = "player" | "listener";
 
+export type Instrument = "piano" | "electric-piano" | "organ" | "synth-lead" | "bass" | "pad";
+
 export type Participant = { id: string, name: string, 
 /**
  * True while the connection is lost and the seat is held for a resume.
  */
-away: boolean, role: Role, };
+away: boolean, role: Role, instrument: Instrument, };
 
 export type UserInfo = { name: string, role?: Role, };
 
@@ -62,6 +64,8 @@ lastSeq: number, };
 export type ChatSendRequest = { roomCode: string, text: string, };
 
 export type SetRoleRequest = { roomCode: string, userId: string, role: Role, };
+
+export type UpdateProfileRequest = { roomCode: string, instrument: Instrument, };
 
 export type SessionCreated = { roomCode: string, };
 
@@ -228,6 +232,7 @@ export const ClientEvents = {
   RECORDING_STOP: "recording:stop",
   CHAT_SEND: "chat:send",
   SET_ROLE: "session:set-role",
+  UPDATE_PROFILE: "session:update-profile",
 } as const;
 
 /** Server → client event names. */

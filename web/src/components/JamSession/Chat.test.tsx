@@ -59,7 +59,7 @@ describe("chat", () => {
 
   it("our own lines are marked as ours", async () => {
     await enterWithBen(service, false);
-    const me = { id: myId(), name: "Ann", away: false, role: "player" as const };
+    const me = { id: myId(), name: "Ann", away: false, role: "player" as const, instrument: "piano" as const };
     act(() => service.emit("chatMessage", line(service.nextSeq(), "mine", me)));
     const item = within(screen.getByRole("list", { name: "Chat" })).getAllByRole("listitem")[0];
     expect(item.className).toBe("mine");

@@ -4,7 +4,7 @@ import { colorForId } from "../../music/colors";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
 import { activity, enter as enterPage, participantNames, renderPage as render, silentSynth } from "../../testSupport/jamPage";
 
-const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" as const };
+const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" as const, instrument: "piano" as const };
 
 let service: FakeJamService;
 
@@ -80,7 +80,7 @@ describe("JamSession", () => {
     act(() => service.relay(BEN.id, "note:on", { note: 64, velocity: 90 }));
     expect(key(64).dataset.active).toBe("true");
     expect(key(64).getAttribute("style")).toContain(colorForId(BEN.id));
-    expect(silentSynth.noteOn).toHaveBeenCalledWith(`${BEN.id}:64`, 64, 90);
+    expect(silentSynth.noteOn).toHaveBeenCalledWith(`${BEN.id}:64`, 64, 90, "piano"); // In Ben's sound.
     expect(activity()).toContain("Ben played E4");
     act(() => service.relay(BEN.id, "note:off", { note: 64, velocity: 0 }));
     expect(key(64).dataset.active).toBe("false");

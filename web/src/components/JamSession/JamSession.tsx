@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useJamSession, type JamService } from "../../hooks/useJamSession";
+import type { Participant } from "../../types/protocol";
 import { useNoteLights } from "../../hooks/useNoteLights";
 import { useAudioUnlock, useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "../../hooks/usePlayback";
 import { MetronomeLog } from "../../music/beatLog";
@@ -32,15 +33,27 @@ export function JamSession({ service = socketService, serverUrl, synth = default
   const [urlRoomCode] = useState(() => roomCodeFromSearch(window.location.search));
   const lights = useNoteLights();
   // Remote notes are coloured by who is in the room now; the handler outlives renders, so a ref.
-  const participantsRef = useRef<readonly { id: string }[]>([]);
+  const participantsRef = useRef<readonly Participant[]>([]);
   const colorOf = useCallback((id: string) => colorIn(participantsRef.current, id), []);
-  const jam = useJamSession(service, url, useRemoteNotePlayer(lights, synth, colorOf), storedName);
+  const instrumentOf = useCallback(
+    (id: string) => participantsRef.current.find((p) => p.id === id)?.instrument ?? "piano",
+    [],
+  );
+  const jam = useJamSession(service, url, useRemoteNotePlayer(lights, synth, colorOf, instrumentOf), storedName);
   const { state } = jam;
   participantsRef.current = state.participants;
-  const player = useLocalPlayer({ lights, synth, myColor: colorOf(state.myId), send: jam.send, logOwnPlay: jam.logOwnPlay });
+  const myInstrument = instrumentOf(state.myId);
+  const player = useLocalPlayer({
+    lights,
+    synth,
+    myColor: colorOf(state.myId),
+    myInstrument,
+    send: jam.send,
+    logOwnPlay: jam.logOwnPlay,
+  });
   useAudioUnlock(synth);
   const [timing] = useState(() => new MetronomeLog());
-  useJamDebug(service, timing);
+  useJamDebug(service, timing, synth);
   // Server time to this machine's: the shared clock's offset at the moment of scheduling.
   const click = useCallback(
     (atServerMs: number, accent: boolean) => synth.clickAt(atServerMs - (service.serverNow() - localNow()), accent),
@@ -81,6 +94,8 @@ export function JamSession({ service = socketService, serverUrl, synth = default
             click={click}
             clockEstimate={service.clockEstimate}
             onChat={jam.sendChat}
+            instrument={myInstrument}
+            onInstrument={jam.setInstrument}
           />
         ) : (
           <Landing

@@ -40,7 +40,7 @@ describe("listeners", () => {
 
   it("once the host invites us to play, the instruments appear", async () => {
     await joinToListen();
-    const me = { id: myId(), name: "Ann", away: false, role: "player" as const };
+    const me = { id: myId(), name: "Ann", away: false, role: "player" as const, instrument: "piano" as const };
     act(() => service.emit("userUpdated", { user: me, roomCode: FAKE_ROOM, seq: service.nextSeq() }));
     expect(screen.queryByLabelText("Listening")).toBeNull();
     expect(screen.getByText("Kick")).toBeTruthy();

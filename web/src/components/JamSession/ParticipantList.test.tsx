@@ -6,8 +6,8 @@ import { ParticipantList } from "./ParticipantList";
 afterEach(cleanup);
 
 const people = [
-  { id: "q3ZfT0b9LxW2aPkE", name: "Ben", away: false, role: "player" as const },
-  { id: "Hh7cN1uYpR4mVs8D", name: "Ann", away: false, role: "player" as const },
+  { id: "q3ZfT0b9LxW2aPkE", name: "Ben", away: false, role: "player" as const, instrument: "piano" as const },
+  { id: "Hh7cN1uYpR4mVs8D", name: "Ann", away: false, role: "player" as const, instrument: "piano" as const },
 ];
 
 describe("ParticipantList", () => {

@@ -10,6 +10,8 @@ import type { MetronomeLog } from "../../music/beatLog";
 import type { ClockEstimate } from "../../services/clockSync";
 import { ActivityLog } from "./ActivityLog";
 import { ChatPanel } from "./ChatPanel";
+import { InstrumentPicker } from "./InstrumentPicker";
+import type { Instrument } from "../../types/protocol";
 import { DrumPads } from "./DrumPads";
 import { ErrorMessage } from "./ErrorMessage";
 import { Keyboard } from "./Keyboard";
@@ -37,6 +39,9 @@ export interface SessionViewProps {
   clockEstimate?: ClockEstimate | null;
   /** Says a line in the room's chat; resolves true once the server took it. */
   onChat(text: string): Promise<boolean>;
+  /** Our keys' sound, and how to change it. */
+  instrument: Instrument;
+  onInstrument(instrument: Instrument): void;
 }
 
 export function SessionView(props: SessionViewProps) {
@@ -70,6 +75,7 @@ export function SessionView(props: SessionViewProps) {
             </section>
           ) : (
             <>
+              <InstrumentPicker instrument={props.instrument} onChange={props.onInstrument} />
               <Keyboard keyColors={keyColors} onNoteOn={onNoteOn} onNoteOff={onNoteOff} />
               <DrumPads padColors={padColors} onHit={onDrum} />
             </>
