@@ -1,8 +1,8 @@
 /** The jam page rendered against a FakeJamService, and ways to read it, for component tests. */
 import type { Participant } from "../types/protocol";
-import { render, screen, within } from "@testing-library/react";
+import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { JamSession } from "../components/JamSession/JamSession";
 import { FakeJamService } from "./fakeJamService";
 
@@ -59,4 +59,17 @@ export async function enterWithBen(service: FakeJamService, asHost: boolean) {
   const user = await enter(service, "Ann");
   await screen.findByTestId("room-code");
   return user;
+}
+
+/**
+ * Each test of the file gets a fresh fake server (handed to `use`) and a clean page: the URL back at
+ * "/", nothing stored; the page is unmounted after the test.
+ */
+export function freshPageEachTest(use: (service: FakeJamService) => void): void {
+  beforeEach(() => {
+    use(new FakeJamService());
+    window.history.replaceState({}, "", "/");
+    window.localStorage.clear();
+  });
+  afterEach(cleanup);
 }

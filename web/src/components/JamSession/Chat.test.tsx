@@ -1,19 +1,14 @@
 /** The chat on the page: history from the join, lines as they come, sending, and markup shown as text. */
-import { act, cleanup, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { BEN, enterWithBen, myId } from "../../testSupport/jamPage";
+import { BEN, enterWithBen, myId, freshPageEachTest } from "../../testSupport/jamPage";
 import type { ChatMessage } from "../../types/protocol";
 
 let service: FakeJamService;
 
-beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
-});
-afterEach(cleanup);
+freshPageEachTest((fresh) => (service = fresh));
 
 const chatLines = () =>
   within(screen.getByRole("list", { name: "Chat" }))

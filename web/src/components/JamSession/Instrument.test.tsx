@@ -1,18 +1,15 @@
 /** A sound per player on the page: picking ours asks the server; everyone's notes play in their sound. */
-import { act, cleanup, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, screen } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { BEN, enterWithBen, myId, silentSynth } from "../../testSupport/jamPage";
+import { BEN, enterWithBen, myId, silentSynth, freshPageEachTest } from "../../testSupport/jamPage";
 
 let service: FakeJamService;
 
+freshPageEachTest((fresh) => (service = fresh));
 beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
   silentSynth.noteOn.mockClear();
 });
-afterEach(cleanup);
 
 describe("a sound per player", () => {
   it("picking a sound asks the server; the room's user-updated makes our keys play it", async () => {

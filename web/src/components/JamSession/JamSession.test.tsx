@@ -1,19 +1,14 @@
-import { act, cleanup, fireEvent, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, fireEvent, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { colorForId } from "../../music/colors";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { activity, enter as enterPage, participantNames, renderPage as render, silentSynth } from "../../testSupport/jamPage";
+import { activity, enter as enterPage, participantNames, renderPage as render, silentSynth, freshPageEachTest } from "../../testSupport/jamPage";
 
 const BEN = { id: "BenBenBenBenBen1", name: "Ben", away: false, role: "player" as const, instrument: "piano" as const };
 
 let service: FakeJamService;
 
-beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
-});
-afterEach(cleanup);
+freshPageEachTest((fresh) => (service = fresh));
 
 const renderPage = () => render(service);
 const enter = (name: string, code?: string) => enterPage(service, name, code);

@@ -1,17 +1,12 @@
 /** Listeners on the page: joining to listen, no instruments while listening, the host's invitation. */
-import { act, cleanup, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { BEN, enterWithBen, myId, participantItems, renderPage } from "../../testSupport/jamPage";
+import { BEN, enterWithBen, myId, participantItems, renderPage, freshPageEachTest } from "../../testSupport/jamPage";
 
 let service: FakeJamService;
 
-beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
-});
-afterEach(cleanup);
+freshPageEachTest((fresh) => (service = fresh));
 
 async function joinToListen() {
   service.others = [BEN];

@@ -1,21 +1,16 @@
 /** The musical session on the page: host controls, settings, transport, presence, latency, moderation. */
-import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { localNow } from "../../services/clockSync";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FAKE_SETTINGS, FakeJamService } from "../../testSupport/fakeJamService";
-import { activity, BEN, enterWithBen, myId, participantItems, participantNames, silentSynth } from "../../testSupport/jamPage";
+import { activity, BEN, enterWithBen, myId, participantItems, participantNames, silentSynth, freshPageEachTest } from "../../testSupport/jamPage";
 
 const me = myId;
 
 let service: FakeJamService;
 
-beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
-});
-afterEach(cleanup);
+freshPageEachTest((fresh) => (service = fresh));
 
 const inRoomWithBen = (asHost: boolean) => enterWithBen(service, asHost);
 

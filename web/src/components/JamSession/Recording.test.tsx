@@ -1,21 +1,16 @@
 /** Recording on the page: host-only Record / Stop recording, the REC indicator, the take's links. */
-import { act, cleanup, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { JamServiceError } from "../../services/socketService";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
-import { activity, enterWithBen } from "../../testSupport/jamPage";
+import { activity, enterWithBen, freshPageEachTest } from "../../testSupport/jamPage";
 import type { RecordingInfo } from "../../types/protocol";
 
 const TAKE_URL = "/recordings/t4k3-5ig.mid";
 
 let service: FakeJamService;
 
-beforeEach(() => {
-  service = new FakeJamService();
-  window.history.replaceState({}, "", "/");
-  window.localStorage.clear();
-});
-afterEach(cleanup);
+freshPageEachTest((fresh) => (service = fresh));
 
 const inRoomWithBen = (asHost: boolean) => enterWithBen(service, asHost);
 
