@@ -4,7 +4,7 @@
  * connection is the service's job (it resumes by itself); the page only follows what it reports.
  * The context holds refs, because socket handlers outlive React renders.
  */
-import { readNoteMessage, type NoteData, type NoteMessage } from "../music/noteMessages";
+import { readNoteMessage, SUSTAIN_PEDAL, type NoteMessage, type PlayData } from "../music/noteMessages";
 import { drumName, noteName } from "../music/notes";
 import type { ConnectionState, SocketService } from "../services/socketService";
 import { describeError, friendlyMessage, KICKED_MESSAGE, sessionEndedMessage } from "../session/errorMessages";
@@ -149,6 +149,8 @@ export function onUserLeft(ctx: SessionContext, payload: UserLeft): void {
     dropOut(ctx, message);
     return;
   }
+  // Their sustain pedal cannot lift any more: lift it here, so their held notes stop.
+  ctx.remoteNote.current({ kind: "control", controller: SUSTAIN_PEDAL, value: 0 }, payload.userId);
   ctx.dispatch({ type: "userLeft", payload });
 }
 
@@ -205,7 +207,7 @@ export function leave(ctx: SessionContext): void {
 }
 
 /** Sends a note event to the others if we are in the room and connected; otherwise drops it. */
-export function send(ctx: SessionContext, eventName: string, data: NoteData): void {
+export function send(ctx: SessionContext, eventName: string, data: PlayData): void {
   const { member, roomCode } = ctx.intent.current;
   if (!member || ctx.service.connectionState !== "connected") return;
   try {

@@ -6,7 +6,7 @@
  * The logic lives in sessionCommands.ts and hostCommands.ts; this hook binds it to React state.
  */
 import { useEffect, useMemo, useReducer, useRef } from "react";
-import type { NoteData } from "../music/noteMessages";
+import type { PlayData } from "../music/noteMessages";
 import type { Instrument } from "../types/protocol";
 import { hostActions, type HostActions } from "./hostCommands";
 import { initialJamState, jamReducer, type JamAction, type JamState } from "./jamReducer";
@@ -22,7 +22,7 @@ export interface JamSessionApi {
   join(name: string, roomCode: string, listen?: boolean): void;
   leave(): void;
   /** Sends a note event to the others, if we are in the room and connected (else it is dropped). */
-  send(eventName: string, data: NoteData): void;
+  send(eventName: string, data: PlayData): void;
   /** Logs our own playing, as others will see it. */
   logOwnPlay(what: string): void;
   /** Says `text` to the room; resolves false (and shows why) when it was refused. */
@@ -82,7 +82,7 @@ export function useJamSession(
       create: (name: string) => void commands.createAndJoin(ctx, name),
       join: (name: string, roomCode: string, listen = false) => void commands.join(ctx, name, roomCode, listen),
       leave: () => commands.leave(ctx),
-      send: (eventName: string, data: NoteData) => commands.send(ctx, eventName, data),
+      send: (eventName: string, data: PlayData) => commands.send(ctx, eventName, data),
       logOwnPlay: (what: string) => dispatch({ type: "played", what }),
       sendChat: (text: string) => commands.sendChat(ctx, text),
       setInstrument: (instrument: Instrument) => commands.setInstrument(ctx, instrument),

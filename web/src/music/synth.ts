@@ -6,6 +6,7 @@
 import { playClick } from "./click";
 import type { ScheduledClick } from "./clickQueue";
 import { playDrum } from "./drumSounds";
+import { Expression, ownerOf, type ExpressionState } from "./expression";
 import { startVoice, VOICES, type Voice } from "./instruments";
 import { noteFrequency } from "./notes";
 import type { Instrument } from "../types/protocol";
@@ -14,6 +15,7 @@ import type { Instrument } from "../types/protocol";
 export interface PlayedVoice {
   key: string;
   note: number;
+  velocity: number;
   instrument: Instrument;
 }
 
@@ -43,6 +45,8 @@ export class Synth {
   private output: AudioNode | null = null;
   private readonly voices = new Map<string, Voice>();
   private readonly played: PlayedVoice[] = [];
+  /** Pitch bend and vibrato of each player ("local", or a sender's id), shared by their voices. */
+  private readonly expressions = new Map<string, Expression>();
 
   /** Creates or resumes the AudioContext; call from a user gesture. */
   unlock(): void {
@@ -85,6 +89,26 @@ export class Synth {
     } catch {
       // Already stopped.
     }
+  }
+
+  /** Bends every note of `owner` (now and until it changes) by a MIDI bend value, ±2 semitones. */
+  bend(owner: string, value: number): void {
+    this.expressionOf(owner)?.bend(value);
+  }
+
+  /** The mod wheel (0–127) of `owner`: how much vibrato their notes get. */
+  modulate(owner: string, value: number): void {
+    this.expressionOf(owner)?.modulate(value);
+  }
+
+  /** Keys of the voices sounding now (released ones left out), for tests. */
+  sounding(): string[] {
+    return [...this.voices.keys()];
+  }
+
+  /** Each player's bend and mod wheel as the synth applies them, for tests. */
+  expressionStates(): Record<string, ExpressionState> {
+    return Object.fromEntries([...this.expressions].map(([owner, e]) => [owner, e.state()]));
   }
 
   drum(note: number, velocity: number): void {
@@ -130,6 +154,7 @@ export class Synth {
   /** Stops every sounding voice (on leaving the session). */
   silence(): void {
     for (const key of [...this.voices.keys()]) this.noteOff(key);
+    for (const expression of this.expressions.values()) expression.reset();
   }
 
   private readyContext(): AudioContext | null {
@@ -150,13 +175,27 @@ export class Synth {
     this.output = master;
   }
 
+  private expressionOf(owner: string): Expression | null {
+    const context = this.readyContext();
+    if (!context) return null;
+    let expression = this.expressions.get(owner);
+    if (!expression) {
+      expression = new Expression(context);
+      this.expressions.set(owner, expression);
+    }
+    return expression;
+  }
+
   private startVoice(context: AudioContext, output: AudioNode, voiceKey: string, note: number, velocity: number, instrument: Instrument): Voice {
     const voice = startVoice(context, output, VOICES[instrument] ?? VOICES.piano, noteFrequency(note), velocity);
+    const expression = this.expressionOf(ownerOf(voiceKey));
+    expression?.attach(voice.oscillators);
     voice.oscillators[0].onended = () => {
       voice.envelope.disconnect();
+      expression?.detach(voice.oscillators);
       if (this.voices.get(voiceKey) === voice) this.voices.delete(voiceKey);
     };
-    this.played.push({ key: voiceKey, note, instrument });
+    this.played.push({ key: voiceKey, note, velocity, instrument });
     if (this.played.length > PLAYED_LOG_SIZE) this.played.shift();
     return voice;
   }

@@ -6,6 +6,7 @@
 import { useEffect } from "react";
 import type { LoggedBeat, MetronomeLog } from "../music/beatLog";
 import type { ClockEstimate } from "../services/clockSync";
+import type { ExpressionState } from "../music/expression";
 import type { PlayedVoice } from "../music/synth";
 import type { SoundEngine } from "../hooks/usePlayback";
 import type { JamService } from "../hooks/useJamSession";
@@ -24,8 +25,12 @@ export interface JamDebug {
   serverNow(): number;
   /** The clock estimate (offset, best round trip, spread of the samples that count); null unsynced. */
   clock(): ClockEstimate | null;
-  /** The latest notes this page sounded: voice key ("local:60", "<senderId>:60"), note, instrument. */
+  /** The latest notes this page sounded: voice key ("local:60", "<senderId>:60"), note, velocity, instrument. */
   voices(): PlayedVoice[];
+  /** Keys of the voices sounding now (a sustain pedal keeps released ones here). */
+  sounding(): string[];
+  /** Each player's pitch bend and mod wheel as this page's synth applies them ("local" is ours). */
+  expression(): Record<string, ExpressionState>;
   /** Closes the transport under the socket as a network failure would (the service then resumes). */
   dropConnection(): void;
 }
@@ -41,7 +46,7 @@ function dropConnection(service: JamService): void {
   raw?.io.engine?.close();
 }
 
-export function useJamDebug(service: JamService, timing: MetronomeLog, synth: Pick<SoundEngine, "playedVoices">): void {
+export function useJamDebug(service: JamService, timing: MetronomeLog, synth: Pick<SoundEngine, "playedVoices" | "sounding" | "expressionStates">): void {
   useEffect(() => {
     const debug: JamDebug = {
       beatTimes: () => timing.beats.times(),
@@ -51,6 +56,8 @@ export function useJamDebug(service: JamService, timing: MetronomeLog, synth: Pi
       serverNow: () => service.serverNow(),
       clock: () => service.clockEstimate,
       voices: () => synth.playedVoices(),
+      sounding: () => synth.sounding(),
+      expression: () => synth.expressionStates(),
       dropConnection: () => dropConnection(service),
     };
     window.__jamDebug = debug;

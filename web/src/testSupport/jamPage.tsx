@@ -11,9 +11,13 @@ export const silentSynth = {
   noteOn: vi.fn(),
   noteOff: vi.fn(),
   drum: vi.fn(),
+  bend: vi.fn(),
+  modulate: vi.fn(),
   silence: vi.fn(),
   clickAt: vi.fn(() => null),
   playedVoices: vi.fn(() => []),
+  sounding: vi.fn(() => []),
+  expressionStates: vi.fn(() => ({})),
 };
 
 export function renderPage(service: FakeJamService) {

@@ -89,6 +89,19 @@ describe("JamSession", () => {
     expect(activity()).toMatch(/^Ben left/);
   });
 
+  it("holds Ben's released notes while his sustain pedal is down, and lets them go when he leaves", async () => {
+    await enter("Ann");
+    await screen.findByTestId("room-code");
+    act(() => service.emit("userJoined", { user: BEN, roomCode: FAKE_ROOM, seq: 100 }));
+    act(() => service.relay(BEN.id, "control:change", { controller: 64, value: 127 }));
+    act(() => service.relay(BEN.id, "note:on", { note: 60, velocity: 70 }));
+    act(() => service.relay(BEN.id, "note:off", { note: 60, velocity: 0 }));
+    expect(silentSynth.noteOff).not.toHaveBeenCalledWith(`${BEN.id}:60`);
+    expect(key(60).dataset.active).toBe("false"); // The key is up; the sound rings on.
+    act(() => service.emit("userLeft", { userId: BEN.id, roomCode: FAKE_ROOM, seq: 101, reason: "left" }));
+    expect(silentSynth.noteOff).toHaveBeenCalledWith(`${BEN.id}:60`);
+  });
+
   it("after a reconnect it waits for the service's resume: no join of its own, same identity", async () => {
     service.others = [BEN];
     await enter("Ann");

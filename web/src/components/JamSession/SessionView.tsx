@@ -13,6 +13,8 @@ import { ChatPanel } from "./ChatPanel";
 import { InstrumentPicker } from "./InstrumentPicker";
 import type { Instrument } from "../../types/protocol";
 import { DrumPads } from "./DrumPads";
+import type { LocalPlayer } from "../../hooks/usePlayback";
+import { MidiPanel } from "../../midi/MidiPanel";
 import { ErrorMessage } from "./ErrorMessage";
 import { Keyboard } from "./Keyboard";
 import { ParticipantList } from "./ParticipantList";
@@ -20,13 +22,10 @@ import { RecordingPanel } from "./RecordingPanel";
 import { RoomHeader } from "./RoomHeader";
 import { TransportPanel } from "./TransportPanel";
 
-export interface SessionViewProps {
+export interface SessionViewProps extends LocalPlayer {
   state: JamState;
   keyColors: LitColors;
   padColors: LitColors;
-  onNoteOn(note: number, velocity: number): void;
-  onNoteOff(note: number): void;
-  onDrum(note: number, velocity: number): void;
   onLeave(): void;
   host: HostActions;
   /** The jam-server's URL (take downloads are relative to it). */
@@ -76,6 +75,7 @@ export function SessionView(props: SessionViewProps) {
           ) : (
             <>
               <InstrumentPicker instrument={props.instrument} onChange={props.onInstrument} />
+              <MidiPanel player={props} />
               <Keyboard keyColors={keyColors} onNoteOn={onNoteOn} onNoteOff={onNoteOff} />
               <DrumPads padColors={padColors} onHit={onDrum} />
             </>
