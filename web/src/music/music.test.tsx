@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { readNoteMessage } from "./noteMessages";
-import { computerKeyLabel, drumName, eventCode, keyboardLayout, noteForComputerKey, noteName } from "./notes";
+import {
+  DEFAULT_VELOCITY,
+  MAX_OCTAVE_SHIFT,
+  MIN_OCTAVE_SHIFT,
+  clampOctaveShift,
+  computerKeyLabel,
+  drumName,
+  eventCode,
+  keyboardLayout,
+  noteForComputerKey,
+  noteName,
+  velocityAt,
+  velocityForPress,
+} from "./notes";
 import { friendlyMessage, validateName } from "../session/errorMessages";
 import { roomCodeFromSearch, shareLink } from "../session/roomLink";
 
@@ -10,22 +23,57 @@ describe("note names and layout", () => {
     expect(noteName(0)).toBe("C-1");
   });
 
-  it("lays black keys between the right white keys", () => {
+  it("lays four octaves, C3 to B6, with black keys between the right white keys", () => {
     const layout = keyboardLayout();
-    expect(layout.filter((k) => !k.isBlack)).toHaveLength(14);
-    expect(layout.find((k) => k.note === 61)).toMatchObject({ isBlack: true, whiteIndex: 1 });
-    expect(layout.find((k) => k.note === 66)).toMatchObject({ isBlack: true, whiteIndex: 4 });
+    expect(layout).toHaveLength(48);
+    expect(layout[0]).toMatchObject({ note: 48, name: "C3", isBlack: false, whiteIndex: 0 });
+    expect(layout.at(-1)).toMatchObject({ note: 95, name: "B6", isBlack: false, whiteIndex: 27 });
+    expect(layout.filter((k) => !k.isBlack)).toHaveLength(28);
+    expect(layout.find((k) => k.note === 49)).toMatchObject({ isBlack: true, whiteIndex: 1 });
+    expect(layout.find((k) => k.note === 54)).toMatchObject({ isBlack: true, whiteIndex: 4 });
+    expect(layout.find((k) => k.note === 61)).toMatchObject({ isBlack: true, whiteIndex: 8 });
   });
 
-  it("maps computer keys by code, shifted by octaves, within the keyboard", () => {
+  it("maps computer keys by code from C4, shifted by octaves, within the keyboard", () => {
     expect(noteForComputerKey("KeyA")).toBe(60);
     expect(noteForComputerKey("KeyK")).toBe(72);
     expect(noteForComputerKey("KeyA", 1)).toBe(72);
-    expect(noteForComputerKey("KeyK", 1)).toBeUndefined();
+    expect(noteForComputerKey("KeyA", -1)).toBe(48);
+    expect(noteForComputerKey("KeyA", 2)).toBe(84);
+    expect(noteForComputerKey("KeyJ", 2)).toBe(95);
+    expect(noteForComputerKey("KeyK", 2)).toBeUndefined();
+    expect(noteForComputerKey("KeyA", -2)).toBeUndefined();
+    expect([MIN_OCTAVE_SHIFT, MAX_OCTAVE_SHIFT]).toEqual([-1, 2]);
+    expect([clampOctaveShift(-5), clampOctaveShift(1), clampOctaveShift(9)]).toEqual([-1, 1, 2]);
     expect(noteForComputerKey("KeyQ")).toBeUndefined();
     expect(computerKeyLabel(61)).toBe("W");
+    expect(computerKeyLabel(49, -1)).toBe("W");
+    expect(computerKeyLabel(49)).toBeUndefined();
     expect(eventCode({ key: "a" })).toBe("KeyA");
     expect(drumName(42)).toBe("Closed hat");
+  });
+});
+
+describe("velocity from where a key is pressed", () => {
+  it("is soft at the top of a key and loudest at its bottom edge, whole MIDI values in between", () => {
+    expect(velocityForPress(0)).toBe(30);
+    expect(velocityForPress(1)).toBe(127);
+    expect(velocityForPress(0.5)).toBe(79);
+    expect(velocityForPress(-0.2)).toBe(30);
+    expect(velocityForPress(1.7)).toBe(127);
+    for (let i = 0; i <= 100; i++) {
+      const velocity = velocityForPress(i / 100);
+      expect(Number.isInteger(velocity) && velocity >= 1 && velocity <= 127).toBe(true);
+      if (i > 0) expect(velocity).toBeGreaterThanOrEqual(velocityForPress((i - 1) / 100));
+    }
+  });
+
+  it("reads the press within the key's box, and falls back to 100 for a key with no height", () => {
+    expect(velocityAt(200, 200, 150)).toBe(30);
+    expect(velocityAt(350, 200, 150)).toBe(127);
+    expect(velocityAt(275, 200, 150)).toBe(79);
+    expect(velocityAt(10, 0, 0)).toBe(DEFAULT_VELOCITY);
+    expect(velocityForPress(Number.NaN)).toBe(DEFAULT_VELOCITY);
   });
 });
 

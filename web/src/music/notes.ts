@@ -1,18 +1,41 @@
 /**
- * Pure music helpers: MIDI note names, the two-octave on-screen keyboard layout, the computer-key
- * map and the drum pads. No DOM, no audio, so they are trivially testable.
+ * Pure music helpers: MIDI note names, the four-octave on-screen keyboard layout, the computer-key
+ * map, the velocity of a press on a key and the drum pads. No DOM, no audio, so they are trivially
+ * testable.
  */
 
 const PITCH_CLASSES = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"] as const;
 const BLACK_PITCH_CLASSES = new Set([1, 3, 6, 8, 10]);
 
-/** The keyboard shows two octaves: C4 (60) to B5 (83). */
-export const KEYBOARD_FIRST_NOTE = 60;
-export const KEYBOARD_LAST_NOTE = 83;
-export const KEYBOARD_OCTAVES = 2;
+/** The keyboard shows four octaves, C3 (48) to B6 (95): room for two hands. */
+export const KEYBOARD_FIRST_NOTE = 48;
+export const KEYBOARD_LAST_NOTE = 95;
 
-/** Velocity sent for key and pad presses (MIDI 1–127); note offs send 0. */
+/** Velocity sent for computer keys, Enter / Space and pad presses (MIDI 1–127); note offs send 0. */
 export const DEFAULT_VELOCITY = 100;
+
+/** A press at the very top of an on-screen key (far from the player) and at its bottom edge. */
+export const SOFTEST_PRESS_VELOCITY = 30;
+export const LOUDEST_PRESS_VELOCITY = 127;
+
+/**
+ * The velocity of a press `fraction` of the way down a key (0 top, 1 bottom edge), linear from
+ * soft to loud as on a real key, where playing nearer the edge gives more leverage.
+ */
+export function velocityForPress(fraction: number): number {
+  if (Number.isNaN(fraction)) return DEFAULT_VELOCITY;
+  const clamped = Math.min(1, Math.max(0, fraction));
+  return Math.round(SOFTEST_PRESS_VELOCITY + clamped * (LOUDEST_PRESS_VELOCITY - SOFTEST_PRESS_VELOCITY));
+}
+
+/**
+ * The velocity of a press at `clientY` on a key whose box starts at `top` and is `height` tall;
+ * DEFAULT_VELOCITY for a key with no height (not laid out, as in component tests).
+ */
+export function velocityAt(clientY: number, top: number, height: number): number {
+  if (!(height > 0)) return DEFAULT_VELOCITY;
+  return velocityForPress((clientY - top) / height);
+}
 
 export function isValidMidi(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 127;
@@ -41,7 +64,7 @@ export interface PianoKey {
   whiteIndex: number;
 }
 
-/** The 24 keys in note order, with what the CSS needs to place white and black keys like a piano. */
+/** The 48 keys in note order, with what the CSS needs to place white and black keys like a piano. */
 export function keyboardLayout(first = KEYBOARD_FIRST_NOTE, last = KEYBOARD_LAST_NOTE): PianoKey[] {
   const keys: PianoKey[] = [];
   let whiteCount = 0;
@@ -82,6 +105,22 @@ const OFFSET_BY_CODE = new Map(COMPUTER_KEY_OFFSETS);
 export const OCTAVE_DOWN_CODE = "KeyZ";
 export const OCTAVE_UP_CODE = "KeyX";
 
+/** Where A plays before any octave shift: C4, as players (and tests) expect. */
+export const COMPUTER_KEYS_FIRST_NOTE = 60;
+
+/** How many octaves Z / X can move A from C4: down to C3, up to C6 (A stays on the keyboard). */
+export const MIN_OCTAVE_SHIFT = Math.ceil((KEYBOARD_FIRST_NOTE - COMPUTER_KEYS_FIRST_NOTE) / 12);
+export const MAX_OCTAVE_SHIFT = Math.floor((KEYBOARD_LAST_NOTE - COMPUTER_KEYS_FIRST_NOTE) / 12);
+
+export function clampOctaveShift(shift: number): number {
+  return Math.min(MAX_OCTAVE_SHIFT, Math.max(MIN_OCTAVE_SHIFT, shift));
+}
+
+/** The note A plays at an octave shift (C4 at 0). */
+export function computerKeysFirstNote(octaveShift = 0): number {
+  return COMPUTER_KEYS_FIRST_NOTE + octaveShift * 12;
+}
+
 /** `KeyboardEvent.code` when the browser gives one, else a code guessed from `key` ("a" → "KeyA"). */
 export function eventCode(event: { code?: string; key?: string }): string {
   if (event.code) return event.code;
@@ -92,19 +131,20 @@ export function eventCode(event: { code?: string; key?: string }): string {
 }
 
 /**
- * The note a computer key plays, given how many octaves the mapping is shifted up from the
- * keyboard's first C; undefined for unmapped keys or notes beyond the shown keyboard.
+ * The note a computer key plays, given how many octaves the mapping is shifted from C4 (negative
+ * is down); undefined for unmapped keys or notes beyond the shown keyboard.
  */
 export function noteForComputerKey(code: string, octaveShift = 0): number | undefined {
   const offset = OFFSET_BY_CODE.get(code);
   if (offset === undefined) return undefined;
-  const note = KEYBOARD_FIRST_NOTE + octaveShift * 12 + offset;
-  return note <= KEYBOARD_LAST_NOTE ? note : undefined;
+  const note = computerKeysFirstNote(octaveShift) + offset;
+  return note >= KEYBOARD_FIRST_NOTE && note <= KEYBOARD_LAST_NOTE ? note : undefined;
 }
 
 /** The letter printed on an on-screen key for the current octave shift ("A" on C4), if any. */
 export function computerKeyLabel(note: number, octaveShift = 0): string | undefined {
-  const offset = note - KEYBOARD_FIRST_NOTE - octaveShift * 12;
+  if (note < KEYBOARD_FIRST_NOTE || note > KEYBOARD_LAST_NOTE) return undefined;
+  const offset = note - computerKeysFirstNote(octaveShift);
   const entry = COMPUTER_KEY_OFFSETS.find(([, semitones]) => semitones === offset);
   return entry ? entry[0].slice(3) : undefined;
 }
