@@ -1,7 +1,7 @@
 /**
  * MIDI keyboards in Chromium: a stand-in MIDIAccess (the real API's shape) is injected into Ann's
  * page before it loads; her keyboard's notes, velocity, sustain pedal, bend and mod wheel sound on
- * her page and on Bob's, and unplugging it is shown.
+ * her page and on Bob's, unplugging it is shown, and the take she records has all of it.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -11,13 +11,22 @@ import { createSession, jamBrowserSuite, joinSession, poll, screenshot } from ".
 const jam = jamBrowserSuite();
 
 const KEYS = "k1";
+
+/** An event of a take as `?format=json` serves it (the fields this test reads). */
+interface TakeEvent {
+  type: string;
+  note?: number;
+  velocity?: number;
+  controller?: number;
+  value?: number;
+}
 const send = (page: Page, bytes: number[]) => page.evaluate(([id, data]) => window.__fakeMidi!.send(id, data), [KEYS, bytes] as const);
 const voices = (page: Page) => page.evaluate(() => window.__jamDebug?.voices() ?? []);
 const sounding = (page: Page) => page.evaluate(() => window.__jamDebug?.sounding() ?? []);
 const midiBar = (page: Page) => page.getByLabel("MIDI", { exact: true });
 
 describe("a MIDI keyboard in Chromium", () => {
-  it("plays with its velocity, pedal, bend and wheel on both pages, and its unplugging is shown", async () => {
+  it("plays with its velocity, pedal, bend and wheel on both pages and in the take; its unplugging is shown", async () => {
     const ann = await jam.person();
     await ann.addInitScript(installFakeMidi);
     const bob = await jam.person();
@@ -28,6 +37,8 @@ describe("a MIDI keyboard in Chromium", () => {
     const annId = await ann.evaluate(() => document.querySelector(".participants li.me")?.getAttribute("data-id"));
     await poll(() => midiBar(ann).textContent()).toMatch(/Plug in a MIDI keyboard/);
 
+    await ann.getByRole("button", { name: "Record" }).click(); // The take must get what the keyboard played.
+    await poll(() => ann.getByTestId("recording").getAttribute("data-recording")).toBe("true");
     await ann.evaluate(() => window.__fakeMidi!.plug("k1", "Keystation 49"));
     await poll(() => ann.getByLabel("MIDI input").locator("option").allTextContents()).toEqual(["All inputs (1)", "Keystation 49"]);
 
@@ -58,6 +69,23 @@ describe("a MIDI keyboard in Chromium", () => {
     await poll(() => midiBar(ann).textContent()).toMatch(/Keystation 49 unplugged/);
     await poll(() => sounding(bob)).not.toContain(`${annId}:64`);
     await screenshot(ann, "midi-unplugged");
+
+    await ann.getByRole("button", { name: "Stop recording" }).click();
+    const href = (await ann.getByTestId("download-take").getAttribute("href", { timeout: 10_000 })) ?? "";
+    const json = new URL(href);
+    json.searchParams.set("format", "json");
+    const take = (await (await fetch(json)).json()) as { events: TakeEvent[] };
+    const played = take.events.map(({ type, note, velocity, controller, value }) => ({ type, note, velocity, controller, value }));
+    expect(played).toEqual([
+      { type: "note_on", note: 60, velocity: 77 },
+      { type: "control_change", controller: 64, value: 127 },
+      { type: "note_off", note: 60 },
+      { type: "note_on", note: 64, velocity: 90 },
+      { type: "control_change", controller: 64, value: 0 },
+      { type: "pitch_bend", value: 4096 },
+      { type: "control_change", controller: 1, value: 100 },
+      { type: "note_off", note: 64 },
+    ].map((e) => ({ note: undefined, velocity: undefined, controller: undefined, value: undefined, ...e })));
   });
 
   it("a browser without Web MIDI says so in one line, and the keys still play", async () => {
