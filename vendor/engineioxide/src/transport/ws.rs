@@ -22,6 +22,7 @@ use tokio_tungstenite::{
     },
 };
 use tokio_util::future::FutureExt as _;
+use tokio_util::sync::WaitForCancellationFuture;
 
 use engineioxide_core::{Packet, ProtocolVersion, Sid, Str, TransportType};
 
@@ -272,6 +273,10 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
         volatile_rx,
         ..
     } = &mut *internal_rx;
+    // One wait for the session's end for the task's whole life: making one per packet (and per
+    // loop) registered and unregistered a waiter on the token's lock for every message sent.
+    let closed = socket.cancellation_token.cancelled();
+    tokio::pin!(closed);
 
     // map a packet to a websocket message
     // It is declared as a macro rather than a closure to avoid ownership issues.
@@ -304,7 +309,7 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
                     }
                 };
                 if let Some(msg) = msg {
-                    match until_closed(&socket, tx.feed(msg)).await {
+                    match until_closed(closed.as_mut(), tx.feed(msg)).await {
                         None => return,
                         Some(Err(_e)) => {
                             #[cfg(feature = "tracing")]
@@ -335,7 +340,7 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
                     None => break
                 }
             }
-            _ = socket.cancellation_token.cancelled() => break,
+            _ = &mut closed => break,
             Ok(()) = volatile_rx.changed() => {
                 let val = volatile_rx.borrow_and_update().clone();
                 if let Some(packets) = val {
@@ -350,7 +355,7 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
 
         #[cfg(feature = "tracing")]
         tracing::trace!(sid = %socket.id, "ws flush");
-        if until_closed(&socket, tx.flush()).await.is_none() {
+        if until_closed(closed.as_mut(), tx.flush()).await.is_none() {
             return;
         }
     }
@@ -370,14 +375,15 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
 
 /// Runs a write until it completes, or until the session is closed while it waits: a write that
 /// can complete at once still does (the close packet of a closing session goes out).
-async fn until_closed<D, F: std::future::Future>(socket: &Socket<D>, write: F) -> Option<F::Output>
-where
-    D: Default + Send + Sync + 'static,
-{
+/// `closed` is the session's cancellation, waited on (it stays ready once the session is closed).
+async fn until_closed<F: std::future::Future>(
+    closed: std::pin::Pin<&mut WaitForCancellationFuture<'_>>,
+    write: F,
+) -> Option<F::Output> {
     tokio::select! {
         biased;
         res = write => Some(res),
-        _ = socket.cancellation_token.cancelled() => None,
+        _ = closed => None,
     }
 }
 
