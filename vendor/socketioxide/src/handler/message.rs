@@ -180,7 +180,7 @@ where
 {
     fn call(&self, _: Arc<Socket<A>>, _: Value, _: Option<i64>) {
         let fut = (self.clone())();
-        tokio::spawn(fut);
+        super::spawn_unless_ready(fut);
     }
 }
 
@@ -219,7 +219,7 @@ macro_rules! impl_async_handler {
                 };
 
                 let fut = (self.clone())($($ty,)* last);
-                tokio::spawn(fut);
+                super::spawn_unless_ready(fut);
             }
         }
     };
