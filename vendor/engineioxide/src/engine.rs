@@ -46,6 +46,7 @@ impl<H: EngineIoHandler> EngineIo<H> {
         req: Parts,
         supports_binary: bool,
     ) -> Arc<Socket<H::Data>> {
+        let req = crate::socket::detach_parts(req);
         let engine = self.clone();
         let close_fn = Box::new(move |sid, reason| engine.close_session(sid, reason));
 

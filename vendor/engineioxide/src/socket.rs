@@ -672,3 +672,78 @@ where
         (sock, rx)
     }
 }
+
+/// Copies the request's URI and header values into one allocation of their own.
+///
+/// hyper parses a request head without copying: the URI and every header value are slices of the
+/// connection's read buffer (8–16 KB), which therefore lives as long as any of them. A session
+/// keeps its request's [`Parts`] for its whole life, so without this each connection would hold
+/// that whole buffer for a few hundred bytes of headers.
+pub(crate) fn detach_parts(mut parts: Parts) -> Parts {
+    use bytes::{BufMut, BytesMut};
+    use http::{HeaderValue, Uri};
+    let uri = parts.uri.to_string();
+    let len = uri.len() + parts.headers.values().map(|v| v.len()).sum::<usize>();
+    let mut buf = BytesMut::with_capacity(len);
+    buf.put_slice(uri.as_bytes());
+    for value in parts.headers.values() {
+        buf.put_slice(value.as_bytes());
+    }
+    let buf = buf.freeze();
+    if let Ok(copy) = Uri::from_maybe_shared(buf.slice(..uri.len())) {
+        parts.uri = copy;
+    }
+    let mut at = uri.len();
+    for value in parts.headers.values_mut() {
+        let end = at + value.len();
+        if let Ok(mut copy) = HeaderValue::from_maybe_shared(buf.slice(at..end)) {
+            copy.set_sensitive(value.is_sensitive());
+            *value = copy;
+        }
+        at = end;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod detach_tests {
+    use super::detach_parts;
+    use bytes::Bytes;
+    use http::{HeaderValue, Request, Uri};
+
+    /// True when `bytes` lies inside `buffer`'s memory.
+    fn inside(buffer: &Bytes, bytes: &[u8]) -> bool {
+        let range = buffer.as_ptr_range();
+        range.contains(&bytes.as_ptr())
+    }
+
+    #[test]
+    fn the_parts_no_longer_point_into_the_request_buffer() {
+        // As hyper does: the URI and header values are slices of one large read buffer.
+        let mut head = b"/engine.io/?EIO=4&transport=websocketlocalhostsecret".to_vec();
+        head.resize(16 * 1024, 0);
+        let buffer = Bytes::from(head);
+        let uri = Uri::from_maybe_shared(buffer.slice(0..37)).unwrap();
+        let host = HeaderValue::from_maybe_shared(buffer.slice(37..46)).unwrap();
+        let mut cookie = HeaderValue::from_maybe_shared(buffer.slice(46..52)).unwrap();
+        cookie.set_sensitive(true);
+        let (parts, ()) = Request::builder()
+            .uri(uri)
+            .header("host", host)
+            .header("cookie", cookie)
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(inside(&buffer, parts.headers["host"].as_bytes()));
+
+        let parts = detach_parts(parts);
+        assert_eq!(parts.uri, "/engine.io/?EIO=4&transport=websocket");
+        assert_eq!(parts.headers["host"], "localhost");
+        assert_eq!(parts.headers["cookie"], "secret");
+        assert!(parts.headers["cookie"].is_sensitive());
+        for value in parts.headers.values() {
+            assert!(!inside(&buffer, value.as_bytes()));
+        }
+        assert!(!inside(&buffer, parts.uri.path().as_bytes()));
+    }
+}
