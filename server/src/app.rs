@@ -120,6 +120,9 @@ fn socket_io<A: Adapter>(
         .ping_timeout(config.ping_timeout)
         // Nothing is dropped silently: a client that cannot keep up is disconnected and resumes.
         .max_buffer_size(config.send_buffer as usize)
+        // Every idle connection holds this buffer (engineioxide's default is 4 KiB); our messages
+        // are far smaller, and a larger one is still read whole, in more reads.
+        .ws_read_buffer_size(1024)
         .close_on_full_buffer(true)
         .with_state(state.clone())
         .build_layer()
