@@ -4,7 +4,9 @@
 //! Other functions are used internally to handle the websocket connection through tasks and channels
 //! and to handle upgrade from polling to ws
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+
+use tokio::time::Instant;
 
 use futures_util::{
     SinkExt, StreamExt, TryStreamExt,
@@ -83,7 +85,7 @@ pub fn new_req<R: Send + 'static, B, H: EngineIoHandler>(
         match res {
             Ok(_) => {
                 #[cfg(feature = "tracing")]
-                tracing::debug!(?sid, "ws closed")
+                tracing::debug!(?sid, "ws open")
             }
             Err(Error::MultipleWebsocketRequests) => {}
             Err(_e) => {
@@ -103,7 +105,8 @@ pub fn new_req<R: Send + 'static, B, H: EngineIoHandler>(
 ///
 /// Sends an open packet if it is not an upgrade from a polling request
 ///
-/// Read packets from the websocket and handle them, it will block until the connection is closed
+/// Spawns the tasks that read packets from the websocket and handle them, and that write the
+/// session's packets to it, then returns
 #[cfg_attr(
     feature = "tracing",
     tracing::instrument(level = "trace", name = "init_websocket", skip(engine, conn, req_data))
@@ -124,6 +127,7 @@ where
         .max_frame_size(Some(engine.config.ws_max_frame_size));
 
     let ws_init = move || WebSocketStream::from_raw_socket(conn, Role::Server, Some(ws_config));
+    let mut heartbeat = None;
     let (socket, ws) = if let Some(sid) = sid {
         match engine.get_socket(sid) {
             None => return Err(Error::UnknownSessionID(sid)),
@@ -160,9 +164,14 @@ where
 
         let mut ws = ws_init().await;
         init_handshake(socket.id, &mut ws, &engine.config).await?;
-        socket
-            .clone()
-            .spawn_heartbeat(engine.config.ping_interval, engine.config.ping_timeout);
+        if socket.protocol == ProtocolVersion::V4 {
+            // The reader drives the heartbeat (the server pings): no task of its own.
+            heartbeat = Some((engine.config.ping_interval, engine.config.ping_timeout));
+        } else {
+            socket
+                .clone()
+                .spawn_heartbeat(engine.config.ping_interval, engine.config.ping_timeout);
+        }
         (socket, ws)
     };
     let (tx, rx) = ws.split();
@@ -170,8 +179,22 @@ where
     // Pipe between websocket and internal socket channel.
     tokio::spawn(forward_to_socket::<H, S>(socket.clone(), tx));
 
-    // pipe between internal socket channel and websocket
-    match forward_to_handler(&engine, rx, &socket)
+    // pipe between internal socket channel and websocket, in a task of its own: this one's state
+    // (the request, the handshake) is freed now rather than kept for the life of the connection.
+    tokio::spawn(read_loop::<H, S>(engine, socket, rx, heartbeat));
+    Ok(())
+}
+
+/// Reads the websocket until it is closed or the session is, then closes the session.
+async fn read_loop<H: EngineIoHandler, S>(
+    engine: Arc<EngineIo<H>>,
+    socket: Arc<Socket<H::Data>>,
+    rx: SplitStream<WebSocketStream<S>>,
+    heartbeat: Option<(Duration, Duration)>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    match forward_to_handler(&engine, rx, &socket, heartbeat)
         .with_cancellation_token(&socket.cancellation_token)
         .await
     {
@@ -193,7 +216,6 @@ where
             tracing::debug!(sid = %socket.id, "socket is closing");
         }
     }
-    Ok(())
 }
 
 /// Forwards all packets received from a websocket to a EngineIo [`Socket`]
@@ -201,11 +223,39 @@ async fn forward_to_handler<H: EngineIoHandler, S>(
     engine: &Arc<EngineIo<H>>,
     mut rx: SplitStream<WebSocketStream<S>>,
     socket: &Arc<Socket<H::Data>>,
+    heartbeat: Option<(Duration, Duration)>,
 ) -> Result<(), Error>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    while let Some(msg) = rx.try_next().await? {
+    // v4 heartbeat driven by this loop when `heartbeat` is set: a ping now and every `interval`,
+    // each to be answered within `timeout` (as `Socket::heartbeat_job_v4`).
+    let (interval, timeout) = heartbeat.unwrap_or_default();
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
+    let mut next_ping = Instant::now();
+    let mut awaiting_pong = false;
+    loop {
+        let msg = tokio::select! {
+            biased;
+            msg = rx.try_next() => match msg? {
+                Some(msg) => msg,
+                None => break,
+            },
+            () = &mut timer, if heartbeat.is_some() => {
+                if awaiting_pong {
+                    return Err(Error::HeartbeatTimeout);
+                }
+                socket
+                    .internal_tx
+                    .try_send(smallvec![Packet::Ping])
+                    .map_err(|_| Error::HeartbeatTimeout)?;
+                awaiting_pong = true;
+                next_ping += interval;
+                timer.as_mut().reset(Instant::now() + timeout);
+                continue;
+            }
+        };
         match msg {
             Message::Text(msg) => match Packet::parse(socket.protocol, ws_bytes_to_str(msg))? {
                 Packet::Close => {
@@ -215,8 +265,13 @@ where
                     break;
                 }
                 Packet::Pong | Packet::Ping => {
-                    // A permit already pending means that the client is already known to be alive.
-                    socket.heartbeat.notify_one();
+                    if heartbeat.is_none() {
+                        // A permit already pending means that the client is already known to be alive.
+                        socket.heartbeat.notify_one();
+                    } else if awaiting_pong {
+                        awaiting_pong = false;
+                        timer.as_mut().reset(next_ping);
+                    }
                     Ok::<(), Error>(())
                 }
                 Packet::Message(msg) => {
