@@ -308,11 +308,22 @@ impl Default for OpenPacket {
 /// It is used to ensure atomicity when sending multiple packets to the client.
 ///
 /// The [`PacketBuf`] stack size will impact the dynamically allocated buffer
-/// of the internal mpsc channel.
-pub type PacketBuf = SmallVec<[Packet; 2]>;
+/// of the internal mpsc channel: each connection's channel allocates a block of 32 of them,
+/// so room for one packet inline (almost every send is one) rather than two keeps that block
+/// small; several packets (a message with binary attachments) spill to the heap.
+pub type PacketBuf = SmallVec<[Packet; 1]>;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_packet_buffer_holds_one_packet_inline() {
+        use super::{Packet, PacketBuf};
+        let size = std::mem::size_of::<PacketBuf>();
+        assert!(size < 2 * std::mem::size_of::<Packet>(), "{size} bytes");
+        let mut buf = PacketBuf::new();
+        buf.push(Packet::Ping);
+        assert!(!buf.spilled());
+    }
 
     use super::*;
     use std::time::Duration;
