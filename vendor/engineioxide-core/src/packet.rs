@@ -10,8 +10,9 @@ use crate::{ProtocolVersion, Sid, Str, TransportType};
 /// A Packet type to use when receiving and sending data from the client
 #[derive(Debug, Clone, PartialEq)]
 pub enum Packet {
-    /// Open packet used to initiate a connection
-    Open(OpenPacket),
+    /// Open packet used to initiate a connection (boxed: it is sent once per connection, and inline
+    /// it doubled the size of every packet queued)
+    Open(Box<OpenPacket>),
     /// Close packet used to close a connection
     Close,
     /// Ping packet used to check if the connection is still alive
@@ -325,6 +326,17 @@ mod tests {
         assert!(!buf.spilled());
     }
 
+    #[test]
+    fn a_packet_is_no_bigger_than_a_message() {
+        use super::Packet;
+        // A message (a `Str`) is the largest variant sent per event; the open packet is boxed.
+        assert!(
+            std::mem::size_of::<Packet>() <= 40,
+            "{} bytes",
+            std::mem::size_of::<Packet>()
+        );
+    }
+
     use super::*;
     use std::time::Duration;
 
@@ -406,13 +418,13 @@ mod tests {
     #[test]
     fn test_open_packet() {
         let sid = Sid::new();
-        let packet = Packet::Open(OpenPacket {
+        let packet = Packet::Open(Box::new(OpenPacket {
             sid,
             upgrades: smallvec::smallvec![TransportType::Websocket],
             ping_interval: Duration::from_millis(25000),
             ping_timeout: Duration::from_millis(20000),
             max_payload: 100000,
-        });
+        }));
         let packet_str: String = packet.into();
         assert_eq!(
             packet_str,
@@ -465,7 +477,7 @@ mod tests {
             upgrades: smallvec::smallvec![TransportType::Websocket],
         };
         let size = serde_json::to_string(&open).unwrap().len();
-        let packet = Packet::Open(open);
+        let packet = Packet::Open(Box::new(open));
         assert_eq!(packet.get_size_hint(false), size);
 
         let packet = Packet::Close;
