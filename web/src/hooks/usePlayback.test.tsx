@@ -2,27 +2,13 @@ import { act, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CONTROL_INTERVAL_MS } from "../music/controlPacer";
 import { readNoteMessage, type NoteMessage } from "../music/noteMessages";
-import { useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "./usePlayback";
+import { makeSilentSynth } from "../testSupport/silentSynth";
+import { useLocalPlayer, useRemoteNotePlayer } from "./usePlayback";
 import { useNoteLights } from "./useNoteLights";
 
-function fakeSynth() {
-  return {
-    unlock: vi.fn(),
-    noteOn: vi.fn(),
-    noteOff: vi.fn(),
-    drum: vi.fn(),
-    bend: vi.fn(),
-    modulate: vi.fn(),
-    silence: vi.fn(),
-    clickAt: vi.fn(() => null),
-    playedVoices: vi.fn(() => []),
-    sounding: vi.fn(() => []),
-    expressionStates: vi.fn(() => ({})),
-  } satisfies SoundEngine;
-}
 
 function renderLocal() {
-  const synth = fakeSynth();
+  const synth = makeSilentSynth();
   const send = vi.fn();
   const { result } = renderHook(() =>
     useLocalPlayer({ lights: useNoteLights(), synth, myColor: "red", myInstrument: "piano", send, logOwnPlay: vi.fn() }),
@@ -88,7 +74,7 @@ describe("our own playing with a sustain pedal and wheels", () => {
 
 describe("the others' playing", () => {
   function renderRemote() {
-    const synth = fakeSynth();
+    const synth = makeSilentSynth();
     const { result } = renderHook(() => useRemoteNotePlayer(useNoteLights(), synth));
     const hear = (sender: string, name: string, data: unknown) =>
       act(() => result.current(readNoteMessage(name, data) as NoteMessage, sender));

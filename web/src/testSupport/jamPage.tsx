@@ -2,23 +2,12 @@
 import type { Participant } from "../types/protocol";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, vi } from "vitest";
+import { afterEach, beforeEach } from "vitest";
 import { JamSession } from "../components/JamSession/JamSession";
 import { FakeJamService } from "./fakeJamService";
+import { makeSilentSynth } from "./silentSynth";
 
-export const silentSynth = {
-  unlock: vi.fn(),
-  noteOn: vi.fn(),
-  noteOff: vi.fn(),
-  drum: vi.fn(),
-  bend: vi.fn(),
-  modulate: vi.fn(),
-  silence: vi.fn(),
-  clickAt: vi.fn(() => null),
-  playedVoices: vi.fn(() => []),
-  sounding: vi.fn(() => []),
-  expressionStates: vi.fn(() => ({})),
-};
+export const silentSynth = makeSilentSynth();
 
 export function renderPage(service: FakeJamService) {
   render(<JamSession service={service} serverUrl="http://jam.test" synth={silentSynth} />);
