@@ -4,14 +4,19 @@
 //! Other functions are used internally to handle the websocket connection through tasks and channels
 //! and to handle upgrade from polling to ws
 
-use std::{sync::Arc, time::Duration};
-
-use tokio::time::Instant;
-
-use futures_util::{
-    SinkExt, StreamExt, TryStreamExt,
-    stream::{SplitSink, SplitStream},
+use std::{
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+    time::Duration,
 };
+
+use tokio::{
+    sync::mpsc::Receiver,
+    time::{Instant, Sleep},
+};
+
+use futures_util::{SinkExt, StreamExt};
 use http::{HeaderValue, Request, Response, StatusCode, request::Parts};
 use smallvec::smallvec;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -24,9 +29,8 @@ use tokio_tungstenite::{
     },
 };
 use tokio_util::future::FutureExt as _;
-use tokio_util::sync::WaitForCancellationFuture;
 
-use engineioxide_core::{Packet, ProtocolVersion, Sid, Str, TransportType};
+use engineioxide_core::{Packet, PacketBuf, ProtocolVersion, Sid, Str, TransportType};
 
 use crate::{
     DisconnectReason, Socket, body::ResponseBody, config::EngineIoConfig, engine::EngineIo,
@@ -174,271 +178,368 @@ where
         }
         (socket, ws)
     };
-    let (tx, rx) = ws.split();
-
-    // Pipe between websocket and internal socket channel.
-    tokio::spawn(forward_to_socket::<H, S>(socket.clone(), tx));
-
-    // pipe between internal socket channel and websocket, in a task of its own: this one's state
-    // (the request, the handshake) is freed now rather than kept for the life of the connection.
-    tokio::spawn(read_loop::<H, S>(engine, socket, rx, heartbeat));
+    // One task reads the websocket, writes the session's packets to it and (v4 websocket) drives
+    // the heartbeat: no second task, no split-stream lock. This one's state (the request, the
+    // handshake) is freed now rather than kept for the life of the connection.
+    tokio::spawn(run::<H, S>(engine, socket, ws, heartbeat));
     Ok(())
 }
 
-/// Reads the websocket until it is closed or the session is, then closes the session.
-async fn read_loop<H: EngineIoHandler, S>(
-    engine: Arc<EngineIo<H>>,
-    socket: Arc<Socket<H::Data>>,
-    rx: SplitStream<WebSocketStream<S>>,
-    heartbeat: Option<(Duration, Duration)>,
-) where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
-    match forward_to_handler(&engine, rx, &socket, heartbeat)
-        .with_cancellation_token(&socket.cancellation_token)
-        .await
-    {
-        Some(Err(ref e)) => {
-            let reason =
-                Option::<DisconnectReason>::from(e).unwrap_or(DisconnectReason::TransportError);
-
-            #[cfg(feature = "tracing")]
-            tracing::debug!("error when handling packet: {:?}", e);
-            engine.close_session(socket.id, reason);
-        }
-        Some(Ok(())) => {
-            #[cfg(feature = "tracing")]
-            tracing::debug!(sid = %socket.id, "ws transport was closed");
-            engine.close_session(socket.id, DisconnectReason::TransportClose);
-        }
-        None => {
-            #[cfg(feature = "tracing")]
-            tracing::debug!(sid = %socket.id, "socket is closing");
-        }
-    }
+/// How a connection's loop ended.
+enum Ended {
+    /// The session was closed (by the server, or by the engine after an error elsewhere).
+    SessionClosed,
+    /// The websocket was closed by the client, or failed.
+    Transport(Result<(), Error>),
 }
 
-/// Forwards all packets received from a websocket to a EngineIo [`Socket`]
-async fn forward_to_handler<H: EngineIoHandler, S>(
-    engine: &Arc<EngineIo<H>>,
-    mut rx: SplitStream<WebSocketStream<S>>,
-    socket: &Arc<Socket<H::Data>>,
+/// Runs a websocket session to its end: reads, writes and pings in one task, then closes the
+/// session (if the transport ended it) and writes what is left, bounded in time.
+///
+/// Not an `async fn`: one moves its arguments into the future's locals, so the websocket would take
+/// its room twice in a future that lives as long as the connection; a block uses them in place.
+#[allow(clippy::manual_async_fn)]
+fn run<H: EngineIoHandler, S>(
+    engine: Arc<EngineIo<H>>,
+    socket: Arc<Socket<H::Data>>,
+    mut ws: WebSocketStream<S>,
     heartbeat: Option<(Duration, Duration)>,
-) -> Result<(), Error>
+) -> impl Future<Output = ()> + Send + 'static
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    // v4 heartbeat driven by this loop when `heartbeat` is set: a ping now and every `interval`,
-    // each to be answered within `timeout` (as `Socket::heartbeat_job_v4`).
-    let (interval, timeout) = heartbeat.unwrap_or_default();
-    let timer = tokio::time::sleep(Duration::ZERO);
-    tokio::pin!(timer);
-    let mut next_ping = Instant::now();
-    let mut awaiting_pong = false;
-    loop {
-        let msg = tokio::select! {
-            biased;
-            msg = rx.try_next() => match msg? {
-                Some(msg) => msg,
-                None => break,
-            },
-            () = &mut timer, if heartbeat.is_some() => {
-                if awaiting_pong {
-                    return Err(Error::HeartbeatTimeout);
-                }
-                socket
-                    .internal_tx
-                    .try_send(smallvec![Packet::Ping])
-                    .map_err(|_| Error::HeartbeatTimeout)?;
-                awaiting_pong = true;
-                next_ping += interval;
-                timer.as_mut().reset(Instant::now() + timeout);
-                continue;
-            }
+    async move {
+        // A polling request that was in progress during the upgrade may still hold the lock.
+        // The waits before and after the loop are boxed: they run once, and inline they would make
+        // this task's future, which lives as long as the connection, twice as large.
+        let lock = Box::pin(
+            socket
+                .internal_rx
+                .lock()
+                .with_cancellation_token(&socket.cancellation_token),
+        );
+        let Some(mut internal_rx) = lock.await else {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(sid = %socket.id, "session closed before starting the ws connection");
+            return;
         };
-        match msg {
-            Message::Text(msg) => match Packet::parse(socket.protocol, ws_bytes_to_str(msg))? {
-                Packet::Close => {
-                    #[cfg(feature = "tracing")]
-                    tracing::debug!("[sid={}] closing session", socket.id);
-                    engine.close_session(socket.id, DisconnectReason::TransportClose);
-                    break;
-                }
-                Packet::Pong | Packet::Ping => {
-                    if heartbeat.is_none() {
-                        // A permit already pending means that the client is already known to be alive.
-                        socket.heartbeat.notify_one();
-                    } else if awaiting_pong {
-                        awaiting_pong = false;
-                        timer.as_mut().reset(next_ping);
-                    }
-                    Ok::<(), Error>(())
-                }
-                Packet::Message(msg) => {
-                    engine.handler.on_message(msg, socket.clone());
-                    Ok(())
-                }
-                p => return Err(Error::BadPacket(p)),
-            },
-            Message::Binary(mut data) => {
-                if socket.protocol == ProtocolVersion::V3 && !data.is_empty() {
-                    // The first byte is the message type, which we don't need.
-                    data = data.split_off(1);
-                }
-                engine.handler.on_binary(data, socket.clone());
-                Ok(())
-            }
-            Message::Close(_) => {
+        let mut out = Outgoing::default();
+        match serve(
+            &engine,
+            &socket,
+            &mut ws,
+            &mut internal_rx,
+            &mut out,
+            heartbeat,
+        )
+        .await
+        {
+            Ended::SessionClosed => {
                 #[cfg(feature = "tracing")]
-                tracing::debug!("websocket closed, closing session");
+                tracing::debug!(sid = %socket.id, "socket is closing");
+            }
+            Ended::Transport(Ok(())) => {
+                #[cfg(feature = "tracing")]
+                tracing::debug!(sid = %socket.id, "ws transport was closed");
                 engine.close_session(socket.id, DisconnectReason::TransportClose);
-                break;
             }
-            _ => {
+            Ended::Transport(Err(ref e)) => {
                 #[cfg(feature = "tracing")]
-                tracing::debug!(sid = ?socket.id, "unexpected ws message");
-                Ok(())
+                tracing::debug!("error when handling packet: {:?}", e);
+                let reason =
+                    Option::<DisconnectReason>::from(e).unwrap_or(DisconnectReason::TransportError);
+                engine.close_session(socket.id, reason);
             }
-        }?
+        }
+
+        #[cfg(feature = "tracing")]
+        tracing::trace!(sid = %socket.id, "ws closing flush");
+        // Bounded: a client that does not read must not keep the session (and its `internal_rx`
+        // lock, which `on_disconnect` waits for) alive. What was queued before the close (the close
+        // packet of a closing session) still goes out if it can.
+        let protocol = socket.protocol;
+        let closing = async {
+            let rest = out.current.take().into_iter().flatten();
+            let queued = std::iter::from_fn(|| internal_rx.buffered_rx.try_recv().ok()).flatten();
+            for packet in rest.chain(queued) {
+                if let Some(msg) = to_message(packet, protocol)
+                    && ws.feed(msg).await.is_err()
+                {
+                    return;
+                }
+            }
+            ws.flush().await.ok();
+            ws.close(None).await.ok();
+        };
+        Box::pin(tokio::time::timeout(CLOSING_FLUSH_TIMEOUT, closing))
+            .await
+            .ok();
     }
-    Ok(())
 }
 
-/// Forwards all packets waiting to be sent to the websocket
-///
-/// The websocket stream is flushed only when the internal channel is drained
-async fn forward_to_socket<H: EngineIoHandler, S>(
-    socket: Arc<Socket<H::Data>>,
-    mut tx: SplitSink<WebSocketStream<S>, Message>,
-) where
+/// What one wake-up of the connection found that needs the loop (rather than its poll) to act.
+enum Step {
+    /// A volatile packet was set: it borrows the receiver the waiting future holds.
+    Volatile,
+    End(Ended),
+}
+
+/// The connection's loop: every wake-up checks, in order, the session's end, the websocket's
+/// incoming messages, the heartbeat, a new volatile packet, and writes whatever is queued while the
+/// websocket accepts it, flushing once per wake-up. A client that stops reading blocks only the
+/// writing: its messages are still read, and the queue filling up closes the session.
+async fn serve<H: EngineIoHandler, S>(
+    engine: &Arc<EngineIo<H>>,
+    socket: &Arc<Socket<H::Data>>,
+    ws: &mut WebSocketStream<S>,
+    rx: &mut InternalRx,
+    out: &mut Outgoing,
+    heartbeat: Option<(Duration, Duration)>,
+) -> Ended
+where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    // A polling request that was in progress during the upgrade may still hold the lock.
-    let lock = socket.internal_rx.lock();
-    let Some(mut internal_rx) = lock
-        .with_cancellation_token(&socket.cancellation_token)
-        .await
-    else {
-        #[cfg(feature = "tracing")]
-        tracing::debug!(sid = %socket.id, "session closed before starting the ws writer");
-        return;
-    };
+    let closed = socket.cancellation_token.cancelled();
+    tokio::pin!(closed);
+    let mut heartbeat = heartbeat.map(|(interval, timeout)| Heartbeat {
+        interval,
+        timeout,
+        next_ping: Instant::now(),
+        awaiting_pong: false,
+    });
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
     let InternalRx {
         buffered_rx,
         volatile_rx,
         ..
-    } = &mut *internal_rx;
-    // One wait for the session's end for the task's whole life: making one per packet (and per
-    // loop) registered and unregistered a waiter on the token's lock for every message sent.
-    let closed = socket.cancellation_token.cancelled();
-    tokio::pin!(closed);
-
-    // map a packet to a websocket message
-    // It is declared as a macro rather than a closure to avoid ownership issues.
-    // A write that waits on a client that stopped reading gives up once the session is closed
-    // (e.g. because its buffer is full): otherwise this task, and the session's `internal_rx` lock
-    // with it, would stay alive as long as the client keeps the TCP connection open, and the
-    // handler's `on_disconnect` would not run.
-    macro_rules! map_fn {
-            ($item:ident) => {
-                let msg = match $item {
-                    Packet::Binary(bin) | Packet::BinaryV3(bin) => {
-                        if socket.protocol == ProtocolVersion::V3 {
-                            // v3 protocol requires packet type as the first byte.
-                            // This requires a new buffer. This is OK as it is only for the V3 protocol.
-                            let mut buff = Vec::with_capacity(bin.len() + 1);
-                            buff.push(0x04);
-                            buff.extend(bin);
-                            Some(Message::Binary(buff.into()))
-                        } else {
-                            Some(Message::Binary(bin))
-                        }
-                    }
-                    // A Noop Packet maybe sent by the server to upgrade from a polling connection
-                    // In the case that the packet was not poll in time it will remain in the buffer and therefore
-                    // it should be discarded here
-                    Packet::Noop => None,
-                    _ => {
-                        let packet: String = $item.try_into().unwrap();
-                        Some(Message::Text(packet.into()))
-                    }
-                };
-                if let Some(msg) = msg {
-                    match until_closed(closed.as_mut(), tx.feed(msg)).await {
-                        None => return,
-                        Some(Err(_e)) => {
-                            #[cfg(feature = "tracing")]
-                            tracing::debug!("[sid={}] error sending packet: {}", socket.id, _e);
-                        }
-                        Some(Ok(())) => {}
-                    }
-                }
-            };
-        }
-
-    // Forward buffered packets until the channel is closed or the session is cancelled.
+    } = rx;
     loop {
-        tokio::select! {
-            biased;
-            items = buffered_rx.recv() => {
-                match items {
-                    Some(packets) => {
-                        for item in packets {
-                            map_fn!(item);
-                        }
-                        while let Ok(packets) = buffered_rx.try_recv() {
-                            for item in packets {
-                                map_fn!(item);
-                            }
-                        }
-                    }
-                    None => break
+        let step = {
+            let changed = volatile_rx.changed();
+            tokio::pin!(changed);
+            std::future::poll_fn(|cx| {
+                if closed.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Step::End(Ended::SessionClosed));
                 }
+                if let Err(e) =
+                    read_ready(engine, socket, ws, heartbeat.as_mut(), timer.as_mut(), cx)
+                {
+                    return Poll::Ready(Step::End(Ended::Transport(e)));
+                }
+                if let Some(hb) = heartbeat.as_mut()
+                    && let Err(e) = hb.poll(socket, timer.as_mut(), cx)
+                {
+                    return Poll::Ready(Step::End(Ended::Transport(Err(e))));
+                }
+                if let Poll::Ready(Ok(())) = changed.as_mut().poll(cx) {
+                    return Poll::Ready(Step::Volatile);
+                }
+                if let Err(e) = out.poll_write(ws, buffered_rx, socket.protocol, cx) {
+                    return Poll::Ready(Step::End(Ended::Transport(Err(e.into()))));
+                }
+                Poll::Pending
+            })
+            .await
+        };
+        match step {
+            Step::Volatile => {
+                let packets = volatile_rx.borrow_and_update().clone();
+                out.volatile = packets;
             }
-            _ = &mut closed => break,
-            Ok(()) = volatile_rx.changed() => {
-                let val = volatile_rx.borrow_and_update().clone();
-                if let Some(packets) = val {
-                    #[cfg(feature = "tracing")]
-                    tracing::debug!(sid = ?socket.id, "ws volatile flush: {} packets", packets.len());
-                    for item in packets {
-                        map_fn!(item);
-                    }
-                }
-            },
+            Step::End(ended) => return ended,
         }
+    }
+}
 
-        #[cfg(feature = "tracing")]
-        tracing::trace!(sid = %socket.id, "ws flush");
-        if until_closed(closed.as_mut(), tx.flush()).await.is_none() {
-            return;
+/// Reads every message the websocket has ready and hands it on. `Err(Ok(()))` is a clean end
+/// (the client closed), `Err(Err(e))` a failure.
+fn read_ready<H: EngineIoHandler, S>(
+    engine: &Arc<EngineIo<H>>,
+    socket: &Arc<Socket<H::Data>>,
+    ws: &mut WebSocketStream<S>,
+    mut heartbeat: Option<&mut Heartbeat>,
+    mut timer: Pin<&mut Sleep>,
+    cx: &mut Context<'_>,
+) -> Result<(), Result<(), Error>>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    loop {
+        let msg = match ws.poll_next_unpin(cx) {
+            Poll::Pending => return Ok(()),
+            Poll::Ready(None) => return Err(Ok(())),
+            Poll::Ready(Some(Err(e))) => return Err(Err(e.into())),
+            Poll::Ready(Some(Ok(msg))) => msg,
+        };
+        match on_ws_message(engine, socket, msg) {
+            Ok(Received::Other) => {}
+            Ok(Received::Pong) => match heartbeat.as_deref_mut() {
+                Some(hb) => hb.on_pong(timer.as_mut()),
+                // A permit already pending means that the client is already known to be alive.
+                None => socket.heartbeat.notify_one(),
+            },
+            Ok(Received::Close) => return Err(Ok(())),
+            Err(e) => return Err(Err(e)),
+        }
+    }
+}
+
+/// What an incoming websocket message was, for the connection's loop.
+enum Received {
+    Pong,
+    Close,
+    Other,
+}
+
+/// Hands one websocket message to the handler (messages and binaries) or says what it was.
+fn on_ws_message<H: EngineIoHandler>(
+    engine: &Arc<EngineIo<H>>,
+    socket: &Arc<Socket<H::Data>>,
+    msg: Message,
+) -> Result<Received, Error> {
+    match msg {
+        Message::Text(msg) => match Packet::parse(socket.protocol, ws_bytes_to_str(msg))? {
+            Packet::Close => {
+                #[cfg(feature = "tracing")]
+                tracing::debug!("[sid={}] closing session", socket.id);
+                Ok(Received::Close)
+            }
+            Packet::Pong | Packet::Ping => Ok(Received::Pong),
+            Packet::Message(msg) => {
+                engine.handler.on_message(msg, socket.clone());
+                Ok(Received::Other)
+            }
+            p => Err(Error::BadPacket(p)),
+        },
+        Message::Binary(mut data) => {
+            if socket.protocol == ProtocolVersion::V3 && !data.is_empty() {
+                // The first byte is the message type, which we don't need.
+                data = data.split_off(1);
+            }
+            engine.handler.on_binary(data, socket.clone());
+            Ok(Received::Other)
+        }
+        Message::Close(_) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!("websocket closed, closing session");
+            Ok(Received::Close)
+        }
+        _ => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(sid = ?socket.id, "unexpected ws message");
+            Ok(Received::Other)
+        }
+    }
+}
+
+/// A v4 websocket session's heartbeat, driven by its connection's loop: a ping at once and every
+/// `interval`, each to be answered within `timeout` (as `Socket::heartbeat_job_v4`), with one timer.
+struct Heartbeat {
+    interval: Duration,
+    timeout: Duration,
+    next_ping: Instant,
+    awaiting_pong: bool,
+}
+
+impl Heartbeat {
+    /// Sends the ping that is due, or fails when the last one went unanswered.
+    fn poll<D: Default + Send + Sync + 'static>(
+        &mut self,
+        socket: &Socket<D>,
+        mut timer: Pin<&mut Sleep>,
+        cx: &mut Context<'_>,
+    ) -> Result<(), Error> {
+        while timer.as_mut().poll(cx).is_ready() {
+            if self.awaiting_pong {
+                return Err(Error::HeartbeatTimeout);
+            }
+            socket
+                .internal_tx
+                .try_send(smallvec![Packet::Ping])
+                .map_err(|_| Error::HeartbeatTimeout)?;
+            self.awaiting_pong = true;
+            self.next_ping += self.interval;
+            timer.as_mut().reset(Instant::now() + self.timeout);
+        }
+        Ok(())
+    }
+
+    fn on_pong(&mut self, timer: Pin<&mut Sleep>) {
+        if self.awaiting_pong {
+            self.awaiting_pong = false;
+            timer.reset(self.next_ping);
+        }
+    }
+}
+
+/// The packets being written: the rest of the last batch taken from the queue, the latest
+/// volatile packets (written when the queue is empty), and whether the websocket has writes to
+/// flush.
+#[derive(Default)]
+struct Outgoing {
+    current: Option<smallvec::IntoIter<[Packet; 1]>>,
+    volatile: Option<PacketBuf>,
+    unflushed: bool,
+}
+
+impl Outgoing {
+    /// The next packet to write, if one is waiting: the queue first, then the volatile packets.
+    fn next(&mut self, rx: &mut Receiver<PacketBuf>, cx: &mut Context<'_>) -> Option<Packet> {
+        loop {
+            if let Some(packet) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(packet);
+            }
+            let batch = match rx.poll_recv(cx) {
+                Poll::Ready(Some(batch)) => batch,
+                Poll::Ready(None) | Poll::Pending => self.volatile.take()?,
+            };
+            self.current = Some(batch.into_iter());
         }
     }
 
-    #[cfg(feature = "tracing")]
-    tracing::trace!(sid = %socket.id, "ws closing flush");
-
-    // Bounded: a client that does not read must not keep the session alive.
-    let closing = async {
-        tx.flush().await.ok();
-        tx.close().await.ok();
-    };
-    tokio::time::timeout(CLOSING_FLUSH_TIMEOUT, closing)
-        .await
-        .ok();
+    /// Writes queued packets while the websocket accepts them, then flushes once: a burst goes
+    /// out in as few writes as the buffer allows.
+    fn poll_write<S>(
+        &mut self,
+        ws: &mut WebSocketStream<S>,
+        rx: &mut Receiver<PacketBuf>,
+        protocol: ProtocolVersion,
+        cx: &mut Context<'_>,
+    ) -> Result<(), tungstenite::Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        while ws.poll_ready_unpin(cx)?.is_ready() {
+            let Some(packet) = self.next(rx, cx) else {
+                break;
+            };
+            if let Some(msg) = to_message(packet, protocol) {
+                ws.start_send_unpin(msg)?;
+                self.unflushed = true;
+            }
+        }
+        if self.unflushed && ws.poll_flush_unpin(cx)?.is_ready() {
+            self.unflushed = false;
+        }
+        Ok(())
+    }
 }
 
-/// Runs a write until it completes, or until the session is closed while it waits: a write that
-/// can complete at once still does (the close packet of a closing session goes out).
-/// `closed` is the session's cancellation, waited on (it stays ready once the session is closed).
-async fn until_closed<F: std::future::Future>(
-    closed: std::pin::Pin<&mut WaitForCancellationFuture<'_>>,
-    write: F,
-) -> Option<F::Output> {
-    tokio::select! {
-        biased;
-        res = write => Some(res),
-        _ = closed => None,
+/// The websocket message for a packet; none for a `Noop` (sent to end a polling request during an
+/// upgrade: one still queued when the websocket takes over is discarded).
+fn to_message(packet: Packet, protocol: ProtocolVersion) -> Option<Message> {
+    match packet {
+        Packet::Binary(bin) | Packet::BinaryV3(bin) if protocol == ProtocolVersion::V3 => {
+            // v3 protocol requires packet type as the first byte.
+            let mut buff = Vec::with_capacity(bin.len() + 1);
+            buff.push(0x04);
+            buff.extend(bin);
+            Some(Message::Binary(buff.into()))
+        }
+        Packet::Binary(bin) | Packet::BinaryV3(bin) => Some(Message::Binary(bin)),
+        Packet::Noop => None,
+        packet => Some(Message::Text(String::from(packet).into())),
     }
 }
 
@@ -585,15 +686,18 @@ mod tests {
         fn on_binary(self: &Arc<Self>, _: Bytes, _: Arc<Socket<()>>) {}
     }
 
-    fn socket() -> Arc<Socket<()>> {
-        Arc::new(Socket::new(
+    fn engine_and_socket() -> (Arc<EngineIo<StubHandler>>, Arc<Socket<()>>) {
+        let engine = Arc::new(EngineIo::new(
+            Arc::new(StubHandler),
+            EngineIoConfig::default(),
+        ));
+        let socket = engine.create_session(
             ProtocolVersion::V4,
             TransportType::Websocket,
-            &EngineIoConfig::default(),
             Request::<()>::default().into_parts().0,
-            Box::new(|_, _| ()),
             false,
-        ))
+        );
+        (engine, socket)
     }
 
     async fn ws_pair() -> (WebSocketStream<DuplexStream>, WebSocketStream<DuplexStream>) {
@@ -607,12 +711,11 @@ mod tests {
     /// A polling request can still hold the lock at the end of an upgrade.
     #[tokio::test]
     async fn writer_waits_for_the_lock_of_a_polling_request() {
-        let socket = socket();
+        let (engine, socket) = engine_and_socket();
         let (server, mut client) = ws_pair().await;
-        let (tx, _rx) = server.split();
 
         let polling = socket.internal_rx.lock().await;
-        let writer = tokio::spawn(forward_to_socket::<StubHandler, _>(socket.clone(), tx));
+        let writer = tokio::spawn(run(engine, socket.clone(), server, None));
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!writer.is_finished(), "the writer should wait for the lock");
 
@@ -628,12 +731,11 @@ mod tests {
 
     #[tokio::test]
     async fn writer_waiting_for_the_lock_stops_with_the_session() {
-        let socket = socket();
+        let (engine, socket) = engine_and_socket();
         let (server, _client) = ws_pair().await;
-        let (tx, _rx) = server.split();
 
         let _polling = socket.internal_rx.lock().await;
-        let writer = tokio::spawn(forward_to_socket::<StubHandler, _>(socket.clone(), tx));
+        let writer = tokio::spawn(run(engine, socket.clone(), server, None));
         tokio::time::sleep(Duration::from_millis(20)).await;
 
         socket.cancellation_token.cancel();
