@@ -842,11 +842,18 @@ impl<A: Adapter> Socket<A> {
         })?;
         #[cfg(feature = "tracing")]
         tracing::debug!(?event, "reading");
-        if let Some(handler) = self.message_handlers.read().unwrap().get(event) {
-            handler.call(self.clone(), data, ack);
-        } else if let Some(fallback) = self.fallback_message_handler.read().unwrap().as_ref() {
-            fallback.call(self.clone(), data, ack);
-        }
+        let handlers = self.message_handlers.read().unwrap();
+        let found = handlers.get_key_value(event).map(|(name, _)| name.clone());
+        // The handler runs once the tables are unlocked: it may register handlers.
+        crate::handler::call_deferred(|| match found {
+            Some(name) => handlers[&name].call(self.clone(), data, ack),
+            None => {
+                drop(handlers);
+                if let Some(fallback) = self.fallback_message_handler.read().unwrap().as_ref() {
+                    fallback.call(self.clone(), data, ack);
+                }
+            }
+        });
         Ok(())
     }
 

@@ -12,8 +12,10 @@ pub(crate) use message::BoxedMessageHandler;
 pub use message::{FromMessage, FromMessageParts, MessageHandler};
 pub use socketioxide_core::Value;
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// Runs a message handler's future on the calling task until it first has to wait, and spawns a
@@ -23,12 +25,54 @@ use std::task::{Context, Poll, Waker};
 /// The first poll uses a no-op waker; a future that is not ready is then spawned and polled
 /// again by its task, which registers the task's waker (the `Future` contract: only the waker of
 /// the latest poll is woken). A panic in that first poll is caught, as the task would have caught
-/// it, so it never reaches the connection's reader.
+/// it, so it never reaches the connection's reader. Inside [`call_deferred`] the first poll waits
+/// until its call has returned.
 pub(crate) fn spawn_unless_ready<F>(fut: F)
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    let mut fut = Box::pin(fut);
+    let fut = Box::pin(fut);
+    if DEFERRING.get() && !DEFERRED.with(|slot| slot.borrow().is_some()) {
+        DEFERRED.with(|slot| *slot.borrow_mut() = Some(fut));
+        return;
+    }
+    poll_or_spawn(fut);
+}
+
+/// A handler future whose first poll waits for the end of [`call_deferred`].
+type Deferred = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+thread_local! {
+    /// Set while [`call_deferred`] runs its call.
+    static DEFERRING: Cell<bool> = const { Cell::new(false) };
+    /// The handler future that call started.
+    static DEFERRED: RefCell<Option<Deferred>> = const { RefCell::new(None) };
+}
+
+/// Runs `call`, which starts a handler while it holds a lock (the socket's handler table), and
+/// polls the handler only once `call` has returned and released it: a handler that runs in place
+/// may take that lock itself (a handler that registers another), which would deadlock.
+pub(crate) fn call_deferred(call: impl FnOnce()) {
+    /// Leaves the deferring mode even if `call` panics.
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEFERRING.set(self.0);
+        }
+    }
+    {
+        let _reset = Reset(DEFERRING.replace(true));
+        call();
+    }
+    if let Some(fut) = DEFERRED.with(|slot| slot.borrow_mut().take()) {
+        poll_or_spawn(fut);
+    }
+}
+
+fn poll_or_spawn<F>(mut fut: Pin<Box<F>>)
+where
+    F: Future<Output = ()> + Send + ?Sized + 'static,
+{
     let mut cx = Context::from_waker(Waker::noop());
     match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx))) {
         Ok(Poll::Ready(())) => {}
