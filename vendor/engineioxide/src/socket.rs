@@ -58,7 +58,7 @@ use std::{
     collections::VecDeque,
     fmt::Debug,
     sync::{
-        Arc,
+        Arc, PoisonError,
         atomic::{AtomicBool, AtomicU8, Ordering},
     },
     time::Duration,
@@ -73,7 +73,6 @@ use smallvec::{SmallVec, smallvec};
 use tokio::sync::{
     Mutex, Notify,
     mpsc::{self, Receiver, error::TrySendError},
-    watch,
 };
 
 pub use engineioxide_core::Sid;
@@ -161,19 +160,46 @@ impl Permit<'_> {
 pub(crate) struct InternalRx {
     pub buffered_rx: Receiver<PacketBuf>,
     pub peeked_packet: Option<PacketBuf>,
-    pub volatile_rx: watch::Receiver<Option<PacketBuf>>,
 }
 
 impl InternalRx {
-    fn new(
-        buffered_rx: Receiver<PacketBuf>,
-        volatile_rx: watch::Receiver<Option<PacketBuf>>,
-    ) -> Self {
+    fn new(buffered_rx: Receiver<PacketBuf>) -> Self {
         Self {
             buffered_rx,
             peeked_packet: None,
-            volatile_rx,
         }
+    }
+}
+
+/// The latest volatile packets not yet written. A send replaces what is there (only the latest is
+/// kept) and, unless one is already queued, queues an empty batch as a doorbell that wakes the
+/// transport as any packet does; the transport takes the slot's packets when its queue is empty
+/// (queued packets first, as before) and skips the doorbells. A slot in the socket, where a `watch`
+/// channel allocated shared state with nine wait lists per socket, and no waker to register on
+/// every wake-up of the transport.
+#[derive(Debug, Default)]
+pub(crate) struct VolatileSlot {
+    packets: std::sync::Mutex<Option<PacketBuf>>,
+    /// A doorbell is queued and not answered yet.
+    rung: AtomicBool,
+}
+
+impl VolatileSlot {
+    /// Takes the packets waiting, if any: called by the transport when its queue is empty.
+    pub(crate) fn take(&self) -> Option<PacketBuf> {
+        if !self.rung.load(Ordering::SeqCst) {
+            return None; // the common case, without a lock
+        }
+        // Cleared before the take: a send after it rings again.
+        self.rung.store(false, Ordering::SeqCst);
+        self.packets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    fn put(&self, packets: Option<PacketBuf>) {
+        *self.packets.lock().unwrap_or_else(PoisonError::into_inner) = packets;
     }
 }
 
@@ -219,10 +245,9 @@ where
     /// Channel to send [PacketBuf] to the internal connection
     pub(crate) internal_tx: mpsc::Sender<PacketBuf>,
 
-    /// Channel to send volatile [PacketBuf]s that bypass the internal buffer.
-    /// Uses a [`watch`](tokio::sync::watch) channel so only the latest volatile
-    /// message is retained; subsequent volatile sends overwrite the previous one.
-    volatile_tx: watch::Sender<Option<PacketBuf>>,
+    /// Volatile [PacketBuf]s that bypass the internal buffer: only the latest volatile message is
+    /// retained; subsequent volatile sends overwrite the previous one.
+    pub(crate) volatile: VolatileSlot,
 
     /// Internal channel to receive Pong [`Packets`](Packet) (v4 protocol) or Ping (v3 protocol) in the heartbeat job
     /// which is running in a separate task
@@ -260,7 +285,6 @@ where
         supports_binary: bool,
     ) -> Self {
         let (internal_tx, internal_rx) = mpsc::channel(config.max_buffer_size);
-        let (volatile_tx, volatile_rx) = watch::channel(None);
 
         Self {
             id: Sid::new(),
@@ -268,10 +292,10 @@ where
             transport: AtomicU8::new(transport as u8),
             upgrading: AtomicBool::new(false),
 
-            internal_rx: Mutex::new(InternalRx::new(internal_rx, volatile_rx)),
+            internal_rx: Mutex::new(InternalRx::new(internal_rx)),
             internal_tx,
 
-            volatile_tx,
+            volatile: VolatileSlot::default(),
 
             heartbeat: Notify::new(),
             cancellation_token: CancellationToken::new(),
@@ -555,7 +579,20 @@ where
     }
 
     pub(crate) fn send_volatile(&self, packets: PacketBuf) -> bool {
-        self.volatile_tx.send(Some(packets)).is_ok()
+        if self.internal_tx.is_closed() {
+            return false;
+        }
+        self.volatile.put(Some(packets));
+        if self.volatile.rung.swap(true, Ordering::SeqCst) {
+            return true; // the doorbell already queued will find these packets
+        }
+        // Not through `send`: a full buffer drops a volatile message, it does not close the session.
+        if self.internal_tx.try_send(PacketBuf::new()).is_err() {
+            self.volatile.rung.store(false, Ordering::SeqCst);
+            self.volatile.put(None);
+            return false;
+        }
+        true
     }
 }
 
@@ -615,7 +652,6 @@ where
         buffer_size: usize,
     ) -> (Arc<Socket<D>>, tokio::sync::mpsc::Receiver<Packet>) {
         let (internal_tx, internal_rx) = mpsc::channel(buffer_size);
-        let (volatile_tx, volatile_rx) = watch::channel(None);
 
         let sock = Self {
             id: sid,
@@ -623,10 +659,10 @@ where
             transport: AtomicU8::new(TransportType::Websocket as u8),
             upgrading: AtomicBool::new(false),
 
-            internal_rx: Mutex::new(InternalRx::new(internal_rx, volatile_rx)),
+            internal_rx: Mutex::new(InternalRx::new(internal_rx)),
             internal_tx,
 
-            volatile_tx,
+            volatile: VolatileSlot::default(),
 
             heartbeat: Notify::new(),
             cancellation_token: CancellationToken::new(),
@@ -644,7 +680,10 @@ where
         let sock_clone = sock.clone();
         tokio::spawn(async move {
             let mut internal_rx = sock_clone.internal_rx.try_lock().unwrap();
-            while let Some(packets) = internal_rx.buffered_rx.recv().await {
+            while let Some(mut packets) = internal_rx.buffered_rx.recv().await {
+                if packets.is_empty() {
+                    packets = sock_clone.volatile.take().unwrap_or_default(); // a doorbell
+                }
                 for packet in packets {
                     tx.send(packet).await.unwrap();
                 }
@@ -727,5 +766,109 @@ mod detach_tests {
             assert!(!inside(&buffer, value.as_bytes()));
         }
         assert!(!inside(&buffer, parts.uri.path().as_bytes()));
+    }
+}
+
+#[cfg(test)]
+mod volatile_tests {
+    use super::Socket;
+    use crate::config::EngineIoConfig;
+    use engineioxide_core::{Packet, PacketBuf, ProtocolVersion, TransportType};
+
+    /// A socket with a queue of 8 batches, read by the tests themselves.
+    fn socket() -> Socket<()> {
+        let config = EngineIoConfig {
+            max_buffer_size: 8,
+            ..Default::default()
+        };
+        Socket::new(
+            ProtocolVersion::V4,
+            TransportType::Websocket,
+            &config,
+            http::Request::<()>::default().into_parts().0,
+            Box::new(|_, _| ()),
+            false,
+        )
+    }
+
+    /// The packets a transport takes from its queue: batches, and for a doorbell the volatile slot.
+    async fn next(socket: &Socket<()>) -> PacketBuf {
+        loop {
+            let batch = socket
+                .internal_rx
+                .lock()
+                .await
+                .buffered_rx
+                .recv()
+                .await
+                .unwrap();
+            if !batch.is_empty() {
+                return batch;
+            }
+            if let Some(packets) = socket.volatile.take() {
+                return packets;
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_volatile_send_rings_once_and_the_latest_one_is_taken_after_the_queue() {
+        let socket = socket();
+        assert!(socket.emit_volatile("first"));
+        assert!(socket.emit_volatile("second"));
+        socket.emit("queued").unwrap();
+        assert!(socket.emit_volatile("third"));
+        assert_eq!(
+            next(&socket).await.as_slice(),
+            [Packet::Message("third".into())]
+        );
+        assert_eq!(
+            next(&socket).await.as_slice(),
+            [Packet::Message("queued".into())]
+        );
+        // One doorbell for the three sends: the queue is now empty.
+        assert!(
+            socket
+                .internal_rx
+                .lock()
+                .await
+                .buffered_rx
+                .try_recv()
+                .is_err()
+        );
+
+        assert!(socket.emit_volatile("fourth"));
+        assert_eq!(
+            next(&socket).await.as_slice(),
+            [Packet::Message("fourth".into())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_drops_a_volatile_send_and_keeps_the_session() {
+        let socket = socket();
+        for i in 0..8 {
+            socket.emit(format!("{i}")).unwrap();
+        }
+        assert!(!socket.emit_volatile("dropped"));
+        assert!(!socket.is_closed());
+        for i in 0..8 {
+            assert_eq!(
+                next(&socket).await.as_slice(),
+                [Packet::Message(format!("{i}").into())]
+            );
+        }
+        assert!(socket.emit_volatile("later"));
+        assert_eq!(
+            next(&socket).await.as_slice(),
+            [Packet::Message("later".into())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_closed_socket_refuses_volatile_sends() {
+        let socket = socket();
+        socket.internal_rx.lock().await.buffered_rx.close();
+        assert!(!socket.emit_volatile("late"));
     }
 }

@@ -33,8 +33,14 @@ use tokio_util::future::FutureExt as _;
 use engineioxide_core::{Packet, PacketBuf, ProtocolVersion, Sid, Str, TransportType};
 
 use crate::{
-    DisconnectReason, Socket, body::ResponseBody, config::EngineIoConfig, engine::EngineIo,
-    errors::Error, handler::EngineIoHandler, socket::InternalRx, transport::make_open_packet,
+    DisconnectReason, Socket,
+    body::ResponseBody,
+    config::EngineIoConfig,
+    engine::EngineIo,
+    errors::Error,
+    handler::EngineIoHandler,
+    socket::{InternalRx, VolatileSlot},
+    transport::make_open_packet,
 };
 
 /// Create a response for websocket upgrade
@@ -277,13 +283,6 @@ where
     }
 }
 
-/// What one wake-up of the connection found that needs the loop (rather than its poll) to act.
-enum Step {
-    /// A volatile packet was set: it borrows the receiver the waiting future holds.
-    Volatile,
-    End(Ended),
-}
-
 /// The connection's loop: every wake-up checks, in order, the session's end, the websocket's
 /// incoming messages, the heartbeat, a new volatile packet, and writes whatever is queued while the
 /// websocket accepts it, flushing once per wake-up. A client that stops reading blocks only the
@@ -309,47 +308,25 @@ where
     });
     let timer = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(timer);
-    let InternalRx {
-        buffered_rx,
-        volatile_rx,
-        ..
-    } = rx;
-    loop {
-        let step = {
-            let changed = volatile_rx.changed();
-            tokio::pin!(changed);
-            std::future::poll_fn(|cx| {
-                if closed.as_mut().poll(cx).is_ready() {
-                    return Poll::Ready(Step::End(Ended::SessionClosed));
-                }
-                if let Err(e) =
-                    read_ready(engine, socket, ws, heartbeat.as_mut(), timer.as_mut(), cx)
-                {
-                    return Poll::Ready(Step::End(Ended::Transport(e)));
-                }
-                if let Some(hb) = heartbeat.as_mut()
-                    && let Err(e) = hb.poll(socket, timer.as_mut(), cx)
-                {
-                    return Poll::Ready(Step::End(Ended::Transport(Err(e))));
-                }
-                if let Poll::Ready(Ok(())) = changed.as_mut().poll(cx) {
-                    return Poll::Ready(Step::Volatile);
-                }
-                if let Err(e) = out.poll_write(ws, buffered_rx, socket.protocol, cx) {
-                    return Poll::Ready(Step::End(Ended::Transport(Err(e.into()))));
-                }
-                Poll::Pending
-            })
-            .await
-        };
-        match step {
-            Step::Volatile => {
-                let packets = volatile_rx.borrow_and_update().clone();
-                out.volatile = packets;
-            }
-            Step::End(ended) => return ended,
+    let buffered_rx = &mut rx.buffered_rx;
+    std::future::poll_fn(|cx| {
+        if closed.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Ended::SessionClosed);
         }
-    }
+        if let Err(e) = read_ready(engine, socket, ws, heartbeat.as_mut(), timer.as_mut(), cx) {
+            return Poll::Ready(Ended::Transport(e));
+        }
+        if let Some(hb) = heartbeat.as_mut()
+            && let Err(e) = hb.poll(socket, timer.as_mut(), cx)
+        {
+            return Poll::Ready(Ended::Transport(Err(e)));
+        }
+        if let Err(e) = out.poll_write(ws, buffered_rx, &socket.volatile, socket.protocol, cx) {
+            return Poll::Ready(Ended::Transport(Err(e.into())));
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 /// Reads every message the websocket has ready and hands it on. `Err(Ok(()))` is a clean end
@@ -473,26 +450,31 @@ impl Heartbeat {
     }
 }
 
-/// The packets being written: the rest of the last batch taken from the queue, the latest
-/// volatile packets (written when the queue is empty), and whether the websocket has writes to
-/// flush.
+/// The packets being written: the rest of the last batch taken from the queue (or the volatile
+/// slot), and whether the websocket has writes to flush.
 #[derive(Default)]
 struct Outgoing {
     current: Option<smallvec::IntoIter<[Packet; 1]>>,
-    volatile: Option<PacketBuf>,
     unflushed: bool,
 }
 
 impl Outgoing {
-    /// The next packet to write, if one is waiting: the queue first, then the volatile packets.
-    fn next(&mut self, rx: &mut Receiver<PacketBuf>, cx: &mut Context<'_>) -> Option<Packet> {
+    /// The next packet to write, if one is waiting: the queue's, then the volatile slot's.
+    fn next(
+        &mut self,
+        rx: &mut Receiver<PacketBuf>,
+        volatile: &VolatileSlot,
+        cx: &mut Context<'_>,
+    ) -> Option<Packet> {
         loop {
             if let Some(packet) = self.current.as_mut().and_then(Iterator::next) {
                 return Some(packet);
             }
             let batch = match rx.poll_recv(cx) {
+                // An empty batch is the volatile slot's doorbell: it only woke this task.
+                Poll::Ready(Some(batch)) if batch.is_empty() => continue,
                 Poll::Ready(Some(batch)) => batch,
-                Poll::Ready(None) | Poll::Pending => self.volatile.take()?,
+                Poll::Ready(None) | Poll::Pending => volatile.take()?,
             };
             self.current = Some(batch.into_iter());
         }
@@ -504,6 +486,7 @@ impl Outgoing {
         &mut self,
         ws: &mut WebSocketStream<S>,
         rx: &mut Receiver<PacketBuf>,
+        volatile: &VolatileSlot,
         protocol: ProtocolVersion,
         cx: &mut Context<'_>,
     ) -> Result<(), tungstenite::Error>
@@ -511,7 +494,7 @@ impl Outgoing {
         S: AsyncRead + AsyncWrite + Unpin,
     {
         while ws.poll_ready_unpin(cx)?.is_ready() {
-            let Some(packet) = self.next(rx, cx) else {
+            let Some(packet) = self.next(rx, volatile, cx) else {
                 break;
             };
             if let Some(msg) = to_message(packet, protocol) {
