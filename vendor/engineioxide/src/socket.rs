@@ -257,6 +257,9 @@ where
 
     /// A cancellation token that will be triggered when the socket is being closed.
     pub(crate) cancellation_token: CancellationToken,
+    /// Set just before `cancellation_token` is cancelled: a transport woken many times a second
+    /// reads this flag instead of polling the token (whose check takes a lock) on every wake-up.
+    pub(crate) closing: AtomicBool,
 
     /// Function to call when the socket is closed
     close_fn: Box<dyn Fn(Sid, DisconnectReason) + Send + Sync>,
@@ -299,6 +302,7 @@ where
 
             heartbeat: Notify::new(),
             cancellation_token: CancellationToken::new(),
+            closing: AtomicBool::new(false),
 
             close_fn,
             close_on_full_buffer: config.close_on_full_buffer,
@@ -666,6 +670,7 @@ where
 
             heartbeat: Notify::new(),
             cancellation_token: CancellationToken::new(),
+            closing: AtomicBool::new(false),
             close_fn,
             close_on_full_buffer: false,
 

@@ -6,7 +6,7 @@
 
 use std::{
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, atomic::Ordering},
     task::{Context, Poll},
     time::Duration,
 };
@@ -309,9 +309,15 @@ where
     let timer = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(timer);
     let buffered_rx = &mut rx.buffered_rx;
+    // The wait for the session's end is polled once to register, then only once the session is
+    // marked closing: it stays registered, and polling it on every wake-up took a lock each time.
+    let mut watching = false;
     std::future::poll_fn(|cx| {
-        if closed.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Ended::SessionClosed);
+        if !watching || socket.closing.load(Ordering::SeqCst) {
+            watching = true;
+            if closed.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ended::SessionClosed);
+            }
         }
         if let Err(e) = read_ready(engine, socket, ws, heartbeat.as_mut(), timer.as_mut(), cx) {
             return Poll::Ready(Ended::Transport(e));
