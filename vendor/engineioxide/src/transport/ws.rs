@@ -5,6 +5,7 @@
 //! and to handle upgrade from polling to ws
 
 use std::{
+    cell::RefCell,
     pin::Pin,
     sync::{Arc, atomic::Ordering},
     task::{Context, Poll},
@@ -23,7 +24,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::{
     WebSocketStream,
     tungstenite::{
-        self, Message,
+        self, Message, Utf8Bytes,
         handshake::derive_accept_key,
         protocol::{Role, WebSocketConfig},
     },
@@ -528,8 +529,34 @@ fn to_message(packet: Packet, protocol: ProtocolVersion) -> Option<Message> {
         }
         Packet::Binary(bin) | Packet::BinaryV3(bin) => Some(Message::Binary(bin)),
         Packet::Noop => None,
+        Packet::Message(msg) => Some(Message::Text(message_text(msg))),
         packet => Some(Message::Text(String::from(packet).into())),
     }
+}
+
+thread_local! {
+    /// The last message framed on this thread, and its frame text.
+    static LAST_FRAMED: RefCell<Option<(Str, Utf8Bytes)>> = const { RefCell::new(None) };
+}
+
+/// The frame text of a message packet (`4` and the message). A message broadcast to many sockets is
+/// one `Str` shared by all of their queues (socketioxide encodes a broadcast once), so its frame is
+/// built once per thread and shared by the next recipients served on it, instead of an allocation
+/// and a copy per recipient. The `Str` kept with it keeps its bytes alive, so the same address and
+/// length can only be the same message.
+fn message_text(msg: Str) -> Utf8Bytes {
+    LAST_FRAMED.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((framed_msg, text)) = &*last
+            && framed_msg.as_ptr() == msg.as_ptr()
+            && framed_msg.len() == msg.len()
+        {
+            return text.clone();
+        }
+        let text = Utf8Bytes::from(String::from(Packet::Message(msg.clone())));
+        *last = Some((msg, text.clone()));
+        text
+    })
 }
 
 /// How long a closing websocket waits for its last packets to be written.
@@ -732,5 +759,26 @@ mod tests {
             .await
             .expect("the writer should stop")
             .unwrap();
+    }
+
+    /// A message shared by several queues (a broadcast) is framed once; another message with the
+    /// same text gets a frame of its own, with the same text.
+    #[test]
+    fn a_shared_message_is_framed_once() {
+        let text = |msg: Str| match to_message(Packet::Message(msg), ProtocolVersion::V4) {
+            Some(Message::Text(text)) => text,
+            other => panic!("not a text message: {other:?}"),
+        };
+        let broadcast = Str::from(String::from("2[\"note:on\",60]"));
+        let first = text(broadcast.clone());
+        let second = text(broadcast.clone());
+        assert_eq!(first.as_str(), "42[\"note:on\",60]");
+        assert_eq!(first.as_str().as_ptr(), second.as_str().as_ptr());
+
+        let same_text = Str::from(String::from("2[\"note:on\",60]"));
+        let other = text(same_text);
+        assert_eq!(other.as_str(), "42[\"note:on\",60]");
+        assert_ne!(other.as_str().as_ptr(), first.as_str().as_ptr());
+        assert_eq!(text(Str::from("hello")).as_str(), "4hello");
     }
 }
