@@ -90,7 +90,7 @@ impl<H: EngineIoHandler> EngineIo<H> {
         };
 
         // Notify every transport task listening on this token to stop. Cancellation-aware
-        // transports (the ws `forward_to_socket` task and pending polling requests) will release
+        // transports (the ws connection's task and pending polling requests) will release
         // the `internal_rx` lock as soon as they observe the cancellation.
         socket.closing.store(true, Ordering::SeqCst);
         socket.cancellation_token.cancel();

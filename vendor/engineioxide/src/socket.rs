@@ -61,6 +61,7 @@ use std::{
         Arc, PoisonError,
         atomic::{AtomicBool, AtomicU8, Ordering},
     },
+    task::{Context, Poll},
     time::Duration,
 };
 
@@ -185,8 +186,8 @@ pub(crate) struct VolatileSlot {
 }
 
 impl VolatileSlot {
-    /// Takes the packets waiting, if any: called by the transport when its queue is empty.
-    pub(crate) fn take(&self) -> Option<PacketBuf> {
+    /// Takes the packets waiting, if any.
+    fn take(&self) -> Option<PacketBuf> {
         if !self.rung.load(Ordering::SeqCst) {
             return None; // the common case, without a lock
         }
@@ -196,6 +197,25 @@ impl VolatileSlot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
+    }
+
+    /// The next batch a transport writes: queued batches first (skipping the doorbells), then the
+    /// slot's packets once the queue is empty. `Ready(None)`: the queue is closed. Every transport
+    /// reads its queue through this, so the rule is written once.
+    pub(crate) fn poll_next_batch(
+        &self,
+        rx: &mut Receiver<PacketBuf>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<PacketBuf>> {
+        loop {
+            match rx.poll_recv(cx) {
+                Poll::Ready(Some(batch)) if batch.is_empty() => {} // a doorbell: it only woke us
+                Poll::Ready(batch) => return Poll::Ready(batch),
+                Poll::Pending => {
+                    return self.take().map_or(Poll::Pending, |p| Poll::Ready(Some(p)));
+                }
+            }
+        }
     }
 
     fn put(&self, packets: Option<PacketBuf>) {
@@ -685,10 +705,12 @@ where
         let sock_clone = sock.clone();
         tokio::spawn(async move {
             let mut internal_rx = sock_clone.internal_rx.try_lock().unwrap();
-            while let Some(mut packets) = internal_rx.buffered_rx.recv().await {
-                if packets.is_empty() {
-                    packets = sock_clone.volatile.take().unwrap_or_default(); // a doorbell
-                }
+            let mut next = |cx: &mut Context<'_>| {
+                sock_clone
+                    .volatile
+                    .poll_next_batch(&mut internal_rx.buffered_rx, cx)
+            };
+            while let Some(packets) = std::future::poll_fn(&mut next).await {
                 for packet in packets {
                     tx.send(packet).await.unwrap();
                 }
@@ -796,24 +818,12 @@ mod volatile_tests {
         )
     }
 
-    /// The packets a transport takes from its queue: batches, and for a doorbell the volatile slot.
+    /// The next batch a transport writes (the transports' own rule).
     async fn next(socket: &Socket<()>) -> PacketBuf {
-        loop {
-            let batch = socket
-                .internal_rx
-                .lock()
-                .await
-                .buffered_rx
-                .recv()
-                .await
-                .unwrap();
-            if !batch.is_empty() {
-                return batch;
-            }
-            if let Some(packets) = socket.volatile.take() {
-                return packets;
-            }
-        }
+        let mut rx = socket.internal_rx.lock().await;
+        std::future::poll_fn(|cx| socket.volatile.poll_next_batch(&mut rx.buffered_rx, cx))
+            .await
+            .unwrap()
     }
 
     #[tokio::test]
@@ -825,11 +835,11 @@ mod volatile_tests {
         assert!(socket.emit_volatile("third"));
         assert_eq!(
             next(&socket).await.as_slice(),
-            [Packet::Message("third".into())]
+            [Packet::Message("queued".into())]
         );
         assert_eq!(
             next(&socket).await.as_slice(),
-            [Packet::Message("queued".into())]
+            [Packet::Message("third".into())]
         );
         // One doorbell for the three sends: the queue is now empty.
         assert!(

@@ -227,69 +227,30 @@ mod rx_stream {
 
     use engineioxide_core::PacketBuf;
     use futures_core::Stream;
-    use pin_project_lite::pin_project;
     use tokio::sync::mpsc;
 
     use crate::socket::VolatileSlot;
 
-    /// [`ReceiverStream`] is a stream that wraps a [`mpsc::Receiver`] by reference.
-    /// Allowing to use it as a stream even if it is behind a mutex.
-    pub struct ReceiverStream<'a, T> {
-        inner: &'a mut mpsc::Receiver<T>,
-    }
-
-    impl<'a, T> ReceiverStream<'a, T> {
-        pub fn new(inner: &'a mut mpsc::Receiver<T>) -> Self {
-            Self { inner }
-        }
-    }
-
-    impl<'a, T> Stream for ReceiverStream<'a, T> {
-        type Item = T;
-
-        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-            self.inner.poll_recv(cx)
-        }
-    }
-
-    pin_project! {
-        /// The packets of a [`ReceiverStream`], with the socket's [`VolatileSlot`] taken at each
-        /// doorbell.
-        pub struct EncoderStream<'a> {
-            volatile: &'a VolatileSlot,
-            #[pin]
-            rx: ReceiverStream<'a, PacketBuf>,
-        }
+    /// The batches a polling request writes, read by reference from the socket's queue (behind
+    /// its mutex) and volatile slot, in the order every transport uses
+    /// ([`VolatileSlot::poll_next_batch`]).
+    pub struct EncoderStream<'a> {
+        rx: &'a mut mpsc::Receiver<PacketBuf>,
+        volatile: &'a VolatileSlot,
     }
 
     impl<'a> EncoderStream<'a> {
         pub fn new(rx: &'a mut mpsc::Receiver<PacketBuf>, volatile: &'a VolatileSlot) -> Self {
-            Self {
-                rx: ReceiverStream::new(rx),
-                volatile,
-            }
+            Self { rx, volatile }
         }
     }
 
     impl Stream for EncoderStream<'_> {
         type Item = PacketBuf;
 
-        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-            let mut this = self.project();
-            loop {
-                match this.rx.as_mut().poll_next(cx) {
-                    // An empty batch is the volatile slot's doorbell: it only woke this task.
-                    Poll::Ready(Some(batch)) if batch.is_empty() => {}
-                    // The queue first, then the volatile slot (as the ws transport does).
-                    Poll::Pending => {
-                        return this
-                            .volatile
-                            .take()
-                            .map_or(Poll::Pending, |p| Poll::Ready(Some(p)));
-                    }
-                    other => return other,
-                }
-            }
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = &mut *self;
+            this.volatile.poll_next_batch(this.rx, cx)
         }
     }
 }

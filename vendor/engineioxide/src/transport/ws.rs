@@ -477,11 +477,8 @@ impl Outgoing {
             if let Some(packet) = self.current.as_mut().and_then(Iterator::next) {
                 return Some(packet);
             }
-            let batch = match rx.poll_recv(cx) {
-                // An empty batch is the volatile slot's doorbell: it only woke this task.
-                Poll::Ready(Some(batch)) if batch.is_empty() => continue,
-                Poll::Ready(Some(batch)) => batch,
-                Poll::Ready(None) | Poll::Pending => volatile.take()?,
+            let Poll::Ready(Some(batch)) = volatile.poll_next_batch(rx, cx) else {
+                return None;
             };
             self.current = Some(batch.into_iter());
         }
