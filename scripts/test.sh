@@ -39,8 +39,8 @@ step "cargo test (unit, integration, generated TypeScript types are fresh; Sessi
 cargo test --locked -- --include-ignored
 
 step "the patched upstream crates' own tests (vendor/; they need their test-harness feature)"
-cargo clippy --locked -p engineioxide-core -p engineioxide -p socketioxide --all-features --all-targets -- -D warnings
-cargo test --locked -p engineioxide-core -p engineioxide -p socketioxide --all-features
+cargo clippy --locked -p engineioxide-core -p engineioxide -p socketioxide-core -p socketioxide --all-features --all-targets -- -D warnings
+cargo test --locked -p engineioxide-core -p engineioxide -p socketioxide-core -p socketioxide --all-features
 
 step "the README's run command resolves to the server"
 cargo run --locked -q -p jam-server -- --version
