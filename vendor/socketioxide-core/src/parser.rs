@@ -300,7 +300,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FirstElement<T
         use serde::de::Error;
         let data = seq
             .next_element::<T>()?
-            .ok_or(A::Error::custom("first element not found"));
+            .ok_or_else(|| A::Error::custom("first element not found"));
 
         // Consume the rest of the sequence
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
@@ -673,5 +673,52 @@ pub mod test {
         fn read_event(self, _: &Value) -> Result<&str, ParserError> {
             Ok("")
         }
+    }
+
+    /// The "first element not found" error is built only when there is no first element: every
+    /// event a server receives is read through this visitor (its name, then its data), and an
+    /// error built eagerly is a formatted message and an allocation, dropped at once.
+    #[test]
+    fn first_element_builds_no_error_when_found() {
+        use serde::de::{DeserializeSeed, IntoDeserializer, SeqAccess, Visitor, value};
+        use std::cell::Cell;
+
+        thread_local!(static ERRORS_BUILT: Cell<usize> = const { Cell::new(0) });
+        #[derive(Debug)]
+        struct CountedError;
+        impl std::fmt::Display for CountedError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("counted error")
+            }
+        }
+        impl std::error::Error for CountedError {}
+        impl serde::de::Error for CountedError {
+            fn custom<T: std::fmt::Display>(_msg: T) -> Self {
+                ERRORS_BUILT.set(ERRORS_BUILT.get() + 1);
+                CountedError
+            }
+        }
+        struct Seq(std::vec::IntoIter<u32>);
+        impl<'de> SeqAccess<'de> for Seq {
+            type Error = CountedError;
+            fn next_element_seed<T: DeserializeSeed<'de>>(
+                &mut self,
+                seed: T,
+            ) -> Result<Option<T::Value>, CountedError> {
+                let Some(item) = self.0.next() else {
+                    return Ok(None);
+                };
+                let de: value::U32Deserializer<CountedError> = item.into_deserializer();
+                seed.deserialize(de).map(Some)
+            }
+        }
+
+        let first = FirstElement::<u32>::default().visit_seq(Seq(vec![7, 8].into_iter()));
+        assert_eq!(first.unwrap(), 7);
+        assert_eq!(ERRORS_BUILT.get(), 0);
+
+        let none = FirstElement::<u32>::default().visit_seq(Seq(Vec::new().into_iter()));
+        assert!(none.is_err());
+        assert_eq!(ERRORS_BUILT.get(), 1);
     }
 }
