@@ -3,70 +3,50 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Stable machine codes sent in `error.code`. Never rename a variant's wire form: clients match on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    InvalidPayload,
-    RoomNotFound,
-    NotInRoom,
-    NameInvalid,
-    PayloadTooLarge,
-    RoomFull,
-    TooManyRooms,
-    UnknownEvent,
-    Forbidden,
-    RoomLocked,
-    ResumeFailed,
-    RateLimited,
-    Unavailable,
-    Moved,
-    ListenOnly,
-    Internal,
+/// Declares [`ErrorCode`] from one list of variants and wire codes: the enum, its serde names,
+/// [`ErrorCode::ALL`] and [`ErrorCode::as_str`] cannot disagree.
+macro_rules! error_codes {
+    ($($variant:ident => $wire:literal,)*) => {
+        /// Stable machine codes sent in `error.code`. Never rename a variant's wire form: clients
+        /// match on it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+        pub enum ErrorCode {
+            $(#[serde(rename = $wire)] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in wire order; used to render per-code metrics.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $wire,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InvalidPayload => "invalid_payload",
+    RoomNotFound => "room_not_found",
+    NotInRoom => "not_in_room",
+    NameInvalid => "name_invalid",
+    PayloadTooLarge => "payload_too_large",
+    RoomFull => "room_full",
+    TooManyRooms => "too_many_rooms",
+    UnknownEvent => "unknown_event",
+    Forbidden => "forbidden",
+    RoomLocked => "room_locked",
+    ResumeFailed => "resume_failed",
+    RateLimited => "rate_limited",
+    Unavailable => "unavailable",
+    Moved => "moved",
+    ListenOnly => "listen_only",
+    Internal => "internal",
 }
 
 impl ErrorCode {
-    /// Every code, in wire order; used to render per-code metrics.
-    pub const ALL: [ErrorCode; 16] = [
-        ErrorCode::InvalidPayload,
-        ErrorCode::RoomNotFound,
-        ErrorCode::NotInRoom,
-        ErrorCode::NameInvalid,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::RoomFull,
-        ErrorCode::TooManyRooms,
-        ErrorCode::UnknownEvent,
-        ErrorCode::Forbidden,
-        ErrorCode::RoomLocked,
-        ErrorCode::ResumeFailed,
-        ErrorCode::RateLimited,
-        ErrorCode::Unavailable,
-        ErrorCode::Moved,
-        ErrorCode::ListenOnly,
-        ErrorCode::Internal,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidPayload => "invalid_payload",
-            ErrorCode::RoomNotFound => "room_not_found",
-            ErrorCode::NotInRoom => "not_in_room",
-            ErrorCode::NameInvalid => "name_invalid",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::RoomFull => "room_full",
-            ErrorCode::TooManyRooms => "too_many_rooms",
-            ErrorCode::UnknownEvent => "unknown_event",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::RoomLocked => "room_locked",
-            ErrorCode::ResumeFailed => "resume_failed",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::Unavailable => "unavailable",
-            ErrorCode::Moved => "moved",
-            ErrorCode::ListenOnly => "listen_only",
-            ErrorCode::Internal => "internal",
-        }
-    }
-
     /// Position in [`ErrorCode::ALL`], for array-indexed counters.
     pub fn index(self) -> usize {
         self as usize
