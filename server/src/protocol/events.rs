@@ -5,10 +5,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::{server, Settings, Transport};
 use crate::error::{ErrorCode, JamError};
 use crate::relay_value::RelayValue;
-use crate::sessions::settings::Settings;
-use crate::sessions::transport::Transport;
 
 /// What someone is in a room for: to play, or only to listen (and chat).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -243,21 +242,59 @@ pub struct RecordingState {
     pub seq: u64,
 }
 
-/// Every event that carries a room seq, as stored in the replay buffer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum RoomEvent {
-    UserJoined(UserJoined),
-    UserLeft(UserLeft),
-    UserAway(UserPresence),
-    UserBack(UserPresence),
-    HostChanged(HostChanged),
-    SettingsChanged(SettingsChanged),
-    TransportState(TransportState),
-    RecordingState(RecordingState),
-    Broadcast(BroadcastEvent),
-    Chat(ChatMessage),
-    UserUpdated(UserUpdated),
+/// Declares [`RoomEvent`] from one list of variants, payload types and event names: the enum, its
+/// `seq`, its event name and the decoding of a stored one by name cannot disagree.
+macro_rules! room_events {
+    ($($variant:ident($payload:ty) = $name:path,)*) => {
+        /// Every event that carries a room seq, as stored in the replay buffer.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum RoomEvent {
+            $($variant($payload),)*
+        }
+
+        impl RoomEvent {
+            /// The room sequence number it was given.
+            pub fn seq(&self) -> u64 {
+                match self {
+                    $(RoomEvent::$variant(e) => e.seq,)*
+                }
+            }
+
+            /// The Socket.IO event name this payload is sent under.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(RoomEvent::$variant(_) => $name,)*
+                }
+            }
+
+            /// Reads back a payload stored under its event `name` (the untagged enum cannot say
+            /// which it is by itself); none for a name that is not a room event.
+            pub fn deserialize_named<'de, D: serde::Deserializer<'de>>(
+                name: &str,
+                payload: D,
+            ) -> Option<Result<RoomEvent, D::Error>> {
+                $(if name == $name {
+                    return Some(<$payload>::deserialize(payload).map(RoomEvent::$variant));
+                })*
+                None
+            }
+        }
+    };
+}
+
+room_events! {
+    UserJoined(UserJoined) = server::USER_JOINED,
+    UserLeft(UserLeft) = server::USER_LEFT,
+    UserAway(UserPresence) = server::USER_AWAY,
+    UserBack(UserPresence) = server::USER_BACK,
+    HostChanged(HostChanged) = server::HOST_CHANGED,
+    SettingsChanged(SettingsChanged) = server::SETTINGS_CHANGED,
+    TransportState(TransportState) = server::TRANSPORT_STATE,
+    RecordingState(RecordingState) = server::RECORDING_STATE,
+    Broadcast(BroadcastEvent) = server::EVENT_BROADCAST,
+    Chat(ChatMessage) = server::CHAT_MESSAGE,
+    UserUpdated(UserUpdated) = server::USER_UPDATED,
 }
 
 /// `chat:message`: a line of chat, to everyone in the room, the sender included. `text` is shown

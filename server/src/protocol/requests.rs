@@ -6,9 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::strict;
-use super::{Instrument, Role};
+use super::{Instrument, Role, SettingsPatch};
 use crate::relay_value::RelayValue;
-use crate::sessions::settings::SettingsPatch;
 
 /// What a joining client says about itself; `role` defaults to `"player"`.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]

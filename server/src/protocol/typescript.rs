@@ -4,8 +4,6 @@ use ts_rs::TS;
 
 use super::*;
 use crate::error::ErrorCode;
-use crate::sessions::settings::{Settings, SettingsPatch};
-use crate::sessions::transport::{Grid, Transport};
 
 /// Every wire type as TypeScript, plus the event-name constants.
 pub fn ts_types() -> String {
@@ -71,9 +69,9 @@ pub fn ts_types() -> String {
         out.push_str("\n\n");
     }
     out.push_str("/** Client → server event names. */\n");
-    out.push_str(&render_constants("ClientEvents", &client::ALL));
+    out.push_str(&render_constants("ClientEvents", client::ALL));
     out.push_str("\n/** Server → client event names. */\n");
-    out.push_str(&render_constants("ServerEvents", &server::ALL));
+    out.push_str(&render_constants("ServerEvents", server::ALL));
     out
 }
 

@@ -1,78 +1,14 @@
 //! Room settings and their partial updates. Validation lives here so a patch is checked as a whole and
 //! either applies completely or changes nothing.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
 use crate::error::JamError;
-use crate::protocol::strict;
+pub use crate::protocol::{Settings, SettingsPatch};
 
 pub const MIN_BPM: f64 = 20.0;
 pub const MAX_BPM: f64 = 300.0;
 pub const MAX_BEATS_PER_BAR: u8 = 16;
 pub const BEAT_UNITS: [u8; 4] = [2, 4, 8, 16];
 pub const MAX_KEY_CHARS: usize = 16;
-
-/// Room settings. Wire form camelCase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    pub bpm: f64,
-    pub beats_per_bar: u8,
-    pub beat_unit: u8,
-    pub key: Option<String>,
-    pub locked: bool,
-    pub max_participants: u32,
-}
-
-/// A partial update: absent fields are left alone; `null` is a wrong type, except for `key`, where
-/// it clears the key (`Some(None)`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsPatch {
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub bpm: Option<f64>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub beats_per_bar: Option<u8>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub beat_unit: Option<u8>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional, type = "string | null")]
-    pub key: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub locked: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub max_participants: Option<u32>,
-}
 
 impl Settings {
     /// Defaults: bpm 120, 4/4, key None, unlocked, max_participants = server_max.

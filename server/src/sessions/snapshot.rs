@@ -11,7 +11,7 @@ use super::room::{Member, Room, RoomConfig};
 use super::settings::Settings;
 use super::transport::Transport;
 use crate::error::JamError;
-use crate::protocol::{server, ChatMessage, Participant, RecordingInfo, RoomEvent};
+use crate::protocol::{ChatMessage, Participant, RecordingInfo, RoomEvent};
 use crate::recording::Take;
 
 #[derive(Serialize, Deserialize)]
@@ -132,23 +132,8 @@ pub fn decode_event(bytes: &[u8]) -> Option<RoomEvent> {
     let split = bytes.iter().position(|&b| b == 0)?;
     let (name, payload) = (&bytes[..split], &bytes[split + 1..]);
     let name = std::str::from_utf8(name).ok()?;
-    let read = |p: &[u8]| -> Option<RoomEvent> {
-        Some(match name {
-            server::USER_JOINED => RoomEvent::UserJoined(rmp_serde::from_slice(p).ok()?),
-            server::USER_LEFT => RoomEvent::UserLeft(rmp_serde::from_slice(p).ok()?),
-            server::USER_AWAY => RoomEvent::UserAway(rmp_serde::from_slice(p).ok()?),
-            server::USER_BACK => RoomEvent::UserBack(rmp_serde::from_slice(p).ok()?),
-            server::HOST_CHANGED => RoomEvent::HostChanged(rmp_serde::from_slice(p).ok()?),
-            server::SETTINGS_CHANGED => RoomEvent::SettingsChanged(rmp_serde::from_slice(p).ok()?),
-            server::TRANSPORT_STATE => RoomEvent::TransportState(rmp_serde::from_slice(p).ok()?),
-            server::RECORDING_STATE => RoomEvent::RecordingState(rmp_serde::from_slice(p).ok()?),
-            server::EVENT_BROADCAST => RoomEvent::Broadcast(rmp_serde::from_slice(p).ok()?),
-            server::CHAT_MESSAGE => RoomEvent::Chat(rmp_serde::from_slice(p).ok()?),
-            server::USER_UPDATED => RoomEvent::UserUpdated(rmp_serde::from_slice(p).ok()?),
-            _ => return None,
-        })
-    };
-    read(payload)
+    let mut payload = rmp_serde::Deserializer::from_read_ref(payload);
+    RoomEvent::deserialize_named(name, &mut payload)?.ok()
 }
 
 #[cfg(test)]

@@ -3,10 +3,8 @@
 //! change, or a restart without a time, lands on a beat of the running grid far enough ahead to reach
 //! every member first; until then the old grid holds (`previous`), so no page hears a flam.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
 use crate::error::JamError;
+pub use crate::protocol::{Grid, Transport};
 
 /// How far ahead a start without `at` (and any change that waits for its beat) lands at least, so it
 /// reaches every client before it happens.
@@ -28,15 +26,6 @@ pub fn change_lead(worst_rtt_ms: Option<f64>) -> f64 {
     (worst_rtt_ms.unwrap_or(0.0) * 1.5).clamp(DEFAULT_START_LEAD_MS, MAX_LEAD_MS)
 }
 
-/// A tempo grid: beat(t) = start_beat + (t − started_at)·bpm/60000.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Grid {
-    pub bpm: f64,
-    pub started_at: f64,
-    pub start_beat: f64,
-}
-
 impl Grid {
     pub fn beat_at(&self, t_ms: f64) -> f64 {
         self.start_beat + (t_ms - self.started_at) * self.bpm / MS_PER_MINUTE
@@ -51,22 +40,6 @@ impl Grid {
         let beat = self.beat_at(t_ms).ceil();
         (beat, self.time_of(beat))
     }
-}
-
-/// The shared musical transport. beat(t) = start_beat + (t − started_at)·bpm/60000 while playing;
-/// before `started_at`, `previous` when it is given.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Transport {
-    pub playing: bool,
-    pub bpm: f64,
-    /// Server time (ms since the UNIX epoch) at which the beat was `start_beat`.
-    pub started_at: f64,
-    pub start_beat: f64,
-    /// While a change waits for its beat (`started_at` ahead): the grid that plays until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub previous: Option<Grid>,
 }
 
 impl Transport {
