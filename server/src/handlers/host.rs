@@ -1,7 +1,11 @@
-//! The host's commands: hand over, settings, transport start/stop, recording start/stop, kick. Each is acked with
-//! `{roomCode, seq}`; everyone (host included) hears the resulting room events.
+//! The host's commands: one table of event → payload → [`HostCommand`], one handler for all of
+//! them. Each is acked with `{roomCode, seq}`; everyone (host included) hears the resulting room
+//! events, and a kicked participant is told. A new command is a row here (its wire type and event
+//! name in protocol/), a variant and its rule in sessions/host_command.rs.
 
+use serde::de::DeserializeOwned;
 use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
 
 use super::dispatch;
 use super::payload::Payload;
@@ -11,7 +15,79 @@ use crate::protocol::{
     client, CommandAck, LeaveRequest, ParticipantRequest, SetRoleRequest, TransportStartRequest,
     UpdateSettingsRequest,
 };
-use crate::sessions::Delivery;
+use crate::sessions::{Delivery, HostCommand};
+
+/// A host command's wire form read as the room it names and the command.
+type Reading<R> = fn(R) -> (String, HostCommand);
+
+/// Registers every host command's event on `socket`.
+pub(super) fn register<A: Adapter>(socket: &SocketRef<A>) {
+    on::<A, ParticipantRequest>(socket, client::TRANSFER_HOST, |r| {
+        let user_id = r.user_id;
+        (r.room_code, HostCommand::TransferHost { user_id })
+    });
+    on::<A, SetRoleRequest>(socket, client::SET_ROLE, |r| {
+        let (user_id, role) = (r.user_id, r.role);
+        (r.room_code, HostCommand::SetRole { user_id, role })
+    });
+    on::<A, UpdateSettingsRequest>(socket, client::UPDATE_SETTINGS, |r| {
+        (r.room_code, HostCommand::UpdateSettings(r.settings))
+    });
+    on::<A, TransportStartRequest>(socket, client::TRANSPORT_START, |r| {
+        let (at, start_beat) = (r.at, r.start_beat);
+        (r.room_code, HostCommand::StartTransport { at, start_beat })
+    });
+    on::<A, LeaveRequest>(socket, client::TRANSPORT_STOP, |r| {
+        (r.room_code, HostCommand::StopTransport)
+    });
+    on::<A, LeaveRequest>(socket, client::RECORDING_START, |r| {
+        (r.room_code, HostCommand::StartRecording)
+    });
+    on::<A, LeaveRequest>(socket, client::RECORDING_STOP, |r| {
+        (r.room_code, HostCommand::StopRecording)
+    });
+    on::<A, ParticipantRequest>(socket, client::KICK, |r| {
+        let user_id = r.user_id;
+        (r.room_code, HostCommand::Kick { user_id })
+    });
+}
+
+fn on<A: Adapter, R: DeserializeOwned + Send + Sync + 'static>(
+    socket: &SocketRef<A>,
+    event: &'static str,
+    read: Reading<R>,
+) {
+    socket.on(event, move |ctx: Ctx<A>, Payload(request): Payload<R>| {
+        handle(ctx, event, request, read)
+    });
+}
+
+/// Runs one host command and answers it.
+async fn handle<A: Adapter, R>(
+    ctx: Ctx<A>,
+    event: &'static str,
+    request: Result<R, socketioxide::ParserError>,
+    read: Reading<R>,
+) {
+    let Some((r, request)) = Responder::accept(ctx, event, request).await else {
+        return;
+    };
+    let (room_code, command) = read(request);
+    match r
+        .state
+        .sessions
+        .command(&r.conn, &room_code, &command)
+        .await
+    {
+        Ok(done) => {
+            if let Some(removed) = &done.removed {
+                dispatch::kicked(&r.io, removed, &done.delivery.room_code).await;
+            }
+            finish(r, Ok(done.delivery)).await;
+        }
+        Err(err) => r.fail(err),
+    }
+}
 
 /// Sends the command's room events and acks with the latest seq.
 pub(super) async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery, JamError>) {
@@ -26,113 +102,4 @@ pub(super) async fn finish<A: Adapter>(r: Responder<A>, outcome: Result<Delivery
         }
         Err(err) => r.fail(err),
     }
-}
-
-pub async fn transfer_host<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ParticipantRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::TRANSFER_HOST, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .transfer_host(&r.conn, &req.room_code, &req.user_id)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn set_role<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<SetRoleRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::SET_ROLE, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .set_role(&r.conn, &req.room_code, &req.user_id, req.role)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn update_settings<A: Adapter>(
-    ctx: Ctx<A>,
-    Payload(request): Payload<UpdateSettingsRequest>,
-) {
-    let Some((r, req)) = Responder::accept(ctx, client::UPDATE_SETTINGS, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .update_settings(&r.conn, &req.room_code, &req.settings)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn transport_start<A: Adapter>(
-    ctx: Ctx<A>,
-    Payload(request): Payload<TransportStartRequest>,
-) {
-    let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_START, request).await else {
-        return;
-    };
-    let sessions = &r.state.sessions;
-    let outcome = sessions
-        .start_transport(&r.conn, &req.room_code, req.at, req.start_beat)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn transport_stop<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::TRANSPORT_STOP, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .stop_transport(&r.conn, &req.room_code)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn kick<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<ParticipantRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::KICK, request).await else {
-        return;
-    };
-    match r
-        .state
-        .sessions
-        .kick(&r.conn, &req.room_code, &req.user_id)
-        .await
-    {
-        Ok((target, delivery)) => {
-            if let Some(target) = target {
-                dispatch::kicked(&r.io, &target, &delivery.room_code).await;
-            }
-            finish(r, Ok(delivery)).await;
-        }
-        Err(err) => r.fail(err),
-    }
-}
-
-pub async fn recording_start<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::RECORDING_START, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .start_recording(&r.conn, &req.room_code)
-        .await;
-    finish(r, outcome).await;
-}
-
-pub async fn recording_stop<A: Adapter>(ctx: Ctx<A>, Payload(request): Payload<LeaveRequest>) {
-    let Some((r, req)) = Responder::accept(ctx, client::RECORDING_STOP, request).await else {
-        return;
-    };
-    let outcome = r
-        .state
-        .sessions
-        .stop_recording(&r.conn, &req.room_code)
-        .await;
-    finish(r, outcome).await;
 }

@@ -1,6 +1,6 @@
 //! Socket.IO handlers, one function per client event. Each is thin: pass the rate limit, decode the
-//! payload, ask the SessionManager, send what it says. socketioxide is used here, in `app.rs` and
-//! in `timers.rs` (which sends through `dispatch`).
+//! payload, ask the SessionManager, send what it says (through `dispatch`). socketioxide is used
+//! here and in `app.rs`; `timers.rs` holds a `SocketIo` only to hand it to `dispatch`.
 
 mod broadcast;
 mod chat;
@@ -21,10 +21,10 @@ use axum::extract::ConnectInfo;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, SocketRef};
 
-use crate::app::SharedState;
 use crate::error::JamError;
 use crate::protocol::client;
 use crate::sessions::ConnId;
+use crate::state::SharedState;
 use responder::{Ctx, Responder};
 use socketioxide::extract::State;
 
@@ -54,16 +54,9 @@ pub async fn register<A: Adapter>(
     socket.on(client::SESSION_RESUME, session::resume::<A>);
     socket.on(client::SESSION_LEAVE, session::leave::<A>);
     socket.on(client::EVENT_BROADCAST, broadcast::handle::<A>);
-    socket.on(client::TRANSFER_HOST, host::transfer_host::<A>);
-    socket.on(client::UPDATE_SETTINGS, host::update_settings::<A>);
-    socket.on(client::KICK, host::kick::<A>);
-    socket.on(client::TRANSPORT_START, host::transport_start::<A>);
-    socket.on(client::TRANSPORT_STOP, host::transport_stop::<A>);
-    socket.on(client::RECORDING_START, host::recording_start::<A>);
-    socket.on(client::RECORDING_STOP, host::recording_stop::<A>);
+    host::register(&socket);
     socket.on(client::CLOCK_PING, clock::ping::<A>);
     socket.on(client::CHAT_SEND, chat::send::<A>);
-    socket.on(client::SET_ROLE, host::set_role::<A>);
     socket.on(client::UPDATE_PROFILE, chat::update_profile::<A>);
     socket.on_fallback(unknown_event::<A>);
     socket.on_disconnect(disconnect::handle::<A>);

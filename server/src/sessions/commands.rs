@@ -1,12 +1,9 @@
-//! Relaying and the host's commands, each on one locked room.
-
-use tokio::time::Instant;
+//! Relaying, chat and profile changes, each on one locked room (the host's commands: host_command.rs).
 
 use super::room::{Room, Sequenced};
-use super::settings::SettingsPatch;
 use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
-use crate::protocol::{BroadcastRequest, Instrument, Role};
+use crate::protocol::{BroadcastRequest, Instrument};
 
 /// A relayed event and how many it went to.
 pub struct Relayed {
@@ -50,8 +47,8 @@ impl SessionManager {
         })
     }
 
-    /// Runs one host command on the room `room_code` names.
-    async fn command(
+    /// Runs `run` on the room `room_code` names and hands over its events.
+    async fn on_room(
         &self,
         room_code: &str,
         run: impl FnOnce(&mut Room) -> Result<Vec<Sequenced>, JamError>,
@@ -70,7 +67,7 @@ impl SessionManager {
     ) -> Result<Delivery, JamError> {
         let text = super::room_chat::chat_text(text)?;
         let now_ms = self.now_ms();
-        self.command(room_code, |room| room.chat(conn, text, now_ms))
+        self.on_room(room_code, |room| room.chat(conn, text, now_ms))
             .await
     }
 
@@ -82,103 +79,10 @@ impl SessionManager {
         instrument: Instrument,
     ) -> Result<Delivery, JamError> {
         let now_ms = self.now_ms();
-        self.command(room_code, |room| {
+        self.on_room(room_code, |room| {
             room.update_profile(conn, instrument, now_ms)
         })
         .await
-    }
-
-    /// `session:set-role`: the host makes someone a player or a listener.
-    pub async fn set_role(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        user_id: &str,
-        role: Role,
-    ) -> Result<Delivery, JamError> {
-        self.command(room_code, |room| room.set_role(conn, user_id, role))
-            .await
-    }
-
-    pub async fn transfer_host(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        user_id: &str,
-    ) -> Result<Delivery, JamError> {
-        self.command(room_code, |room| room.transfer_host(conn, user_id))
-            .await
-    }
-
-    pub async fn update_settings(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        patch: &SettingsPatch,
-    ) -> Result<Delivery, JamError> {
-        let now_ms = self.now_ms();
-        self.command(room_code, |room| room.update_settings(conn, patch, now_ms))
-            .await
-    }
-
-    pub async fn start_transport(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        at: Option<f64>,
-        start_beat: Option<f64>,
-    ) -> Result<Delivery, JamError> {
-        let now_ms = self.now_ms();
-        self.command(room_code, |room| {
-            room.start_transport(conn, at, start_beat, now_ms)
-        })
-        .await
-    }
-
-    pub async fn stop_transport(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-    ) -> Result<Delivery, JamError> {
-        let now_ms = self.now_ms();
-        self.command(room_code, |room| room.stop_transport(conn, now_ms))
-            .await
-    }
-
-    pub async fn start_recording(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-    ) -> Result<Delivery, JamError> {
-        let now_ms = self.now_ms();
-        self.command(room_code, |room| room.start_recording(conn, now_ms))
-            .await
-    }
-
-    pub async fn stop_recording(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-    ) -> Result<Delivery, JamError> {
-        let now_ms = self.now_ms();
-        self.command(room_code, |room| room.stop_recording(conn, now_ms))
-            .await
-    }
-
-    /// Removes a participant at the host's request; returns the kicked connection, if it is present.
-    pub async fn kick(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        user_id: &str,
-    ) -> Result<(Option<ConnId>, Delivery), JamError> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
-        let now = Instant::now();
-        let (target, events) = self.tracked(&mut room, |room| room.kick(conn, user_id, now))?;
-        if let Some(target) = &target {
-            self.conns.release_room(target, &room.code);
-        }
-        Ok((target, self.deliver(room, events).await?))
     }
 
     /// Records the connection's measured round trip in every room it is in.

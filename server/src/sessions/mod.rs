@@ -7,6 +7,7 @@
 pub mod clock;
 mod codes;
 mod connections;
+mod host_command;
 pub mod ratelimit;
 mod recordings;
 pub mod replica;
@@ -39,6 +40,7 @@ use settings::{Settings, SettingsPatch};
 use store::{RoomGuard, SessionStore};
 
 pub use codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
+pub use host_command::{Commanded, HostCommand, Now};
 pub use housekeeping::Sweep;
 pub use membership::{Departure, ResumeOutcome};
 pub use ratelimit::RateDecision;
