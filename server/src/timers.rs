@@ -1,15 +1,14 @@
 //! Work on a timer, each node on its own rooms: resume graces that ran out, empty rooms past their
-//! TTL, and latency reports.
+//! TTL, and latency reports. What they send goes through `handlers::dispatch`, like every handler's.
 
 use std::time::Duration;
 
 use socketioxide::adapter::Adapter;
 use socketioxide::SocketIo;
 
-use crate::app::SharedState;
 use crate::handlers;
-use crate::protocol::server;
 use crate::sessions::Sweep;
+use crate::state::SharedState;
 
 /// How often rooms hear their members' latencies (when they changed).
 const LATENCY_REPORT_PERIOD: Duration = Duration::from_secs(2);
@@ -42,13 +41,7 @@ pub async fn report_latency<A: Adapter>(state: SharedState, io: SocketIo<A>) {
     loop {
         interval.tick().await;
         for report in state.sessions.latency_reports().await {
-            let room = report.room_code.clone();
-            let Some(root) = handlers::dispatch::root(&io) else {
-                return;
-            };
-            if let Err(err) = root.to(room).emit(server::LATENCY, &report).await {
-                tracing::debug!(%err, "latency report not fully delivered");
-            }
+            handlers::dispatch::latency(&io, &report).await;
         }
     }
 }

@@ -6,9 +6,9 @@ use socketioxide::extract::{SocketRef, State};
 use socketioxide::socket::DisconnectReason;
 use socketioxide::SocketIo;
 
-use super::{conn_id, dispatch};
-use crate::app::SharedState;
+use super::dispatch;
 use crate::sessions::Departure;
+use crate::state::SharedState;
 
 pub async fn handle<A: Adapter>(
     socket: SocketRef<A>,
@@ -24,12 +24,7 @@ pub async fn handle<A: Adapter>(
         tracing::info!(sid = %socket.id, ?reason, "connection closed");
     }
     let how = departure(reason, state.cluster.is_some());
-    let conn = conn_id(&socket);
-    for code in state.sessions.close_connection(&conn) {
-        if let Some(delivery) = state.sessions.depart(&conn, &code, how).await {
-            dispatch::deliver(&io, Some(&socket), delivery).await;
-        }
-    }
+    dispatch::depart_all(&io, &state.sessions, &socket, how).await;
 }
 
 /// On a cluster, a node shutting down (a rolling restart) holds its clients' seats: they resume on

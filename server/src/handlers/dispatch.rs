@@ -10,8 +10,8 @@ use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Sid;
 use socketioxide::SocketIo;
 
-use crate::protocol::{server, SessionKicked};
-use crate::sessions::Delivery;
+use crate::protocol::{server, LatencyReport, SessionKicked};
+use crate::sessions::{Delivery, Departure, SessionManager};
 
 /// Sends each event to the room — to everyone, or to everyone but `actor` when the event says so —
 /// then releases the room.
@@ -35,6 +35,17 @@ pub async fn deliver<A: Adapter>(
     drop(delivery);
 }
 
+/// A room's latency report, to everyone in it (it carries no seq: nothing to keep in order).
+pub async fn latency<A: Adapter>(io: &SocketIo<A>, report: &LatencyReport) {
+    let Some(root) = root(io) else {
+        return;
+    };
+    let room = report.room_code.clone();
+    if let Err(err) = root.to(room).emit(server::LATENCY, report).await {
+        tracing::debug!(%err, "latency report not fully delivered");
+    }
+}
+
 /// The root namespace, or None once the server is closing (socketioxide's `io.to` would panic then,
 /// and handlers of connections that were closing can still be running).
 pub fn root<A: Adapter>(io: &SocketIo<A>) -> Option<BroadcastOperators<A>> {
@@ -51,8 +62,7 @@ pub async fn kicked<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) {
     let notice = SessionKicked {
         room_code: room_code.to_owned(),
     };
-    if let Some(socket) = socket_of(io, conn) {
-        socket.leave(room_code.to_owned());
+    if let Some(socket) = leave_room(io, conn, room_code) {
         if let Err(err) = socket.emit(server::KICKED, &notice) {
             tracing::debug!(%err, "kick notice not sent");
         }
@@ -66,9 +76,32 @@ pub async fn taken_over<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &st
         room = room_code,
         "closing a connection whose seat was resumed elsewhere"
     );
-    if let Some(socket) = socket_of(io, conn) {
-        socket.leave(room_code.to_owned());
+    if let Some(socket) = leave_room(io, conn, room_code) {
         let _ = socket.disconnect();
+    }
+}
+
+/// The socket behind `conn`, if it is connected to this node, taken out of the room's broadcasts.
+fn leave_room<A: Adapter>(io: &SocketIo<A>, conn: &str, room_code: &str) -> Option<SocketRef<A>> {
+    let socket = socket_of(io, conn)?;
+    socket.leave(room_code.to_owned());
+    Some(socket)
+}
+
+/// A connection going away (`how`): it gives up or holds its seat in every room it was in, stops
+/// receiving their broadcasts, and each room hears of it.
+pub async fn depart_all<A: Adapter>(
+    io: &SocketIo<A>,
+    sessions: &SessionManager,
+    socket: &SocketRef<A>,
+    how: Departure,
+) {
+    let conn = super::conn_id(socket);
+    for code in sessions.close_connection(&conn) {
+        if let Some(delivery) = sessions.depart(&conn, &code, how).await {
+            socket.leave(code);
+            deliver(io, None, delivery).await;
+        }
     }
 }
 

@@ -13,10 +13,10 @@ use socketioxide::{ParserError, SocketIo};
 use tokio::time::Instant;
 
 use super::{conn_id, dispatch};
-use crate::app::SharedState;
 use crate::error::JamError;
 use crate::protocol::{server, AckError, ErrorPayload};
 use crate::sessions::{ConnId, Departure, RateDecision};
+use crate::state::SharedState;
 
 pub struct Responder<A: Adapter> {
     pub socket: SocketRef<A>,
@@ -126,24 +126,16 @@ impl<A: Adapter> Responder<A> {
         let _ = self.ack.send(&AckError { error: payload });
     }
 
-    /// Ten seconds of flooding: leave every room at once, then close the connection.
+    /// Flooding for longer than `--rate-disconnect-after`: leave every room at once, then close the
+    /// connection.
     async fn cut_off(self) {
         tracing::warn!(sid = %self.socket.id, "disconnecting a client that kept exceeding the rate limit");
         let err = JamError::RateLimited("disconnected for sending too many events");
         let _ = self
             .socket
             .emit(server::ERROR, &ErrorPayload::new(&err, self.event));
-        for code in self.state.sessions.close_connection(&self.conn) {
-            if let Some(delivery) = self
-                .state
-                .sessions
-                .depart(&self.conn, &code, Departure::RateLimited)
-                .await
-            {
-                self.socket.leave(code);
-                dispatch::deliver(&self.io, None, delivery).await;
-            }
-        }
+        let sessions = &self.state.sessions;
+        dispatch::depart_all(&self.io, sessions, &self.socket, Departure::RateLimited).await;
         let _ = self.socket.disconnect();
     }
 
