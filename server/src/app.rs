@@ -29,24 +29,11 @@ use crate::protocol::{server, ServerClosing};
 use crate::room_api;
 use crate::sessions::replica::Replica;
 use crate::sessions::SessionManager;
+use crate::state::{AppState, SharedState};
 use crate::timers;
 
 /// How long shutdown waits for connections to close before it stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
-
-/// State shared by every handler.
-pub struct AppState {
-    pub sessions: SessionManager,
-    /// This node's cluster, with `--redis-url`.
-    pub cluster: Option<Arc<Cluster>>,
-    /// How browsers reach this node.
-    pub public_url: String,
-    pub metrics: Metrics,
-    /// Balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-}
-
-pub type SharedState = Arc<AppState>;
 
 /// Serves until `shutdown` completes, then disconnects every client and returns. With
 /// `--redis-url` the node joins a cluster (rooms stay in the memory of the node that owns them;

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use crate::app::SharedState;
 use crate::recording::{write_smf, TakeJson};
+use crate::state::SharedState;
 
 #[derive(Debug, Deserialize)]
 pub struct DownloadQuery {

@@ -7,6 +7,7 @@
 //! - [`protocol`]: event names and payload types (the wire contract; TypeScript is generated from it).
 //! - [`error`]: [`JamError`](error::JamError) and its stable wire codes.
 //! - [`sessions`]: the SessionManager — rooms, participants, limits; knows nothing of sockets.
+//! - [`state`]: [`SharedState`](state::SharedState), what every handler and route shares.
 //! - [`handlers`]: one thin Socket.IO handler per client event.
 //! - [`relay_value`]: a JSON value that keeps binary attachments and key order, for relaying `data`.
 //! - [`metrics`]: counters rendered in the Prometheus text format.
@@ -29,6 +30,7 @@ pub mod recording;
 pub mod relay_value;
 pub mod room_api;
 pub mod sessions;
+pub mod state;
 pub mod timers;
 
 pub use app::run;

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::app::SharedState;
 use crate::cluster::Route;
 use crate::error::JamError;
 use crate::sessions::normalize_room_code;
+use crate::state::SharedState;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
