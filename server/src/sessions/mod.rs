@@ -3,24 +3,27 @@
 //! to send. Room-scoped results come as a [`Delivery`], which keeps the room locked until its events
 //! are sent, so every member receives them in `seq` order. Rooms live in this node's memory; on a
 //! cluster a [`Replica`] hears of each change (see `replica.rs`).
+//!
+//! - `manager/`: the manager's methods, by what they do (membership, relay, host commands,
+//!   housekeeping, takeovers); this file holds its state and the helpers they share.
+//! - `room/`: one room — its state (private) and its rules; `room::HostCommand` the host's commands.
+//! - `connections/`: per-connection limits and bookkeeping: rooms joined, event rate, room creation,
+//!   code guessing, and the codes themselves.
+//! - `store/`: where rooms live (one async lock per room), `replica.rs`: what a cluster plugs in.
+//! - `settings.rs`, `transport/`, `clock.rs`: the rules of a room's settings, transport and time.
+//! - `take_store.rs`: finished takes kept for download (a take's content: crate::recording).
+//! - `snapshot.rs`: a room and its events as another node reads them back.
 
 pub mod clock;
-mod codes;
 mod connections;
-mod host_command;
-pub mod ratelimit;
-mod recordings;
+mod manager;
 pub mod replica;
 mod room;
-mod room_chat;
-mod room_commands;
-mod room_presence;
-mod room_recording;
-mod room_roles;
 pub mod settings;
 mod shards;
 pub mod snapshot;
 pub mod store;
+mod take_store;
 pub mod transport;
 mod validate;
 
@@ -33,18 +36,17 @@ use tokio::time::Instant;
 use crate::error::JamError;
 use clock::ServerClock;
 use connections::Connections;
-use recordings::TakeStore;
 use replica::Replica;
 use room::RoomConfig;
 use settings::{Settings, SettingsPatch};
 use store::{RoomGuard, SessionStore};
+use take_store::TakeStore;
 
-pub use codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
-pub use host_command::{Commanded, HostCommand, Now};
-pub use housekeeping::Sweep;
-pub use membership::{Departure, ResumeOutcome};
-pub use ratelimit::RateDecision;
-pub use room::{Resumed, Room, Sequenced};
+pub use connections::codes::{normalize_room_code, ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
+pub use connections::ratelimit;
+pub use connections::RateDecision;
+pub use manager::{takeover, Commanded, Departure, ResumeOutcome, Sweep};
+pub use room::{HostCommand, Now, Resumed, Room, Sequenced};
 
 /// Opaque identity of one client connection (the handlers use the socket id).
 pub type ConnId = Arc<str>;
@@ -217,7 +219,7 @@ impl SessionManager {
         self.conns.record_create(conn, Instant::now())?;
         // 31^6 ≈ 887 million codes: a collision is rare, a long run of them means something is wrong.
         for _ in 0..32 {
-            let code = codes::new_room_code()?;
+            let code = connections::codes::new_room_code()?;
             let room = Room::new(
                 code.clone(),
                 settings.clone(),
@@ -268,11 +270,6 @@ impl SessionManager {
         })
     }
 }
-
-mod commands;
-mod housekeeping;
-mod membership;
-pub mod takeover;
 
 /// Client input echoed in an error message, cut short so a huge string cannot bloat the reply.
 fn shown(input: &str) -> String {

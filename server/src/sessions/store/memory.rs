@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
-use super::super::room::Room;
-use super::super::shards::Sharded;
+use crate::sessions::room::Room;
+use crate::sessions::shards::Sharded;
 
 type RoomCell = Arc<AsyncMutex<Room>>;
 

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use super::recordings::TakeStore;
-use super::room::{Room, Sequenced};
-use super::ConnId;
+use super::{Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::{Participant, RecordingInfo, RecordingState, RoomEvent, TakeEnd};
 use crate::recording::{Meter, RecordOutcome, StopReason, Take};
 use crate::relay_value::RelayValue;
+use crate::sessions::take_store::TakeStore;
+use crate::sessions::ConnId;
 
 /// A room's recording state.
 pub struct Recorder {
@@ -124,7 +124,7 @@ fn take_end(reason: StopReason) -> TakeEnd {
 }
 
 impl Room {
-    pub(super) fn meter(&self) -> Meter {
+    pub(in crate::sessions) fn meter(&self) -> Meter {
         Meter {
             bpm: self.settings.bpm,
             beats_per_bar: self.settings.beats_per_bar,
@@ -133,7 +133,7 @@ impl Room {
         }
     }
 
-    pub(super) fn start_recording(
+    pub(in crate::sessions) fn start_recording(
         &mut self,
         conn: &ConnId,
         now_ms: f64,
@@ -168,7 +168,7 @@ impl Room {
         Ok(vec![self.push_recording_state(info)])
     }
 
-    pub(super) fn stop_recording(
+    pub(in crate::sessions) fn stop_recording(
         &mut self,
         conn: &ConnId,
         now_ms: f64,
@@ -181,7 +181,11 @@ impl Room {
     }
 
     /// Closes the running take (if any), stores it behind its link and tells the room.
-    pub(super) fn finish_take(&mut self, now_ms: f64, reason: StopReason) -> Option<Sequenced> {
+    pub(in crate::sessions) fn finish_take(
+        &mut self,
+        now_ms: f64,
+        reason: StopReason,
+    ) -> Option<Sequenced> {
         let (id, mut take) = self.recorder.active.take()?;
         take.stop(now_ms, reason);
         let reason = take.stop_reason().unwrap_or(reason);

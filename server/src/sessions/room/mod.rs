@@ -2,26 +2,36 @@
 //! and the per-room sequence of events with its replay buffer. Time mostly comes in as arguments;
 //! joining and leaving read the server clock the room was given, for the recording's timeline.
 //! The host's commands are dispatched in `host_command.rs`; their rules and relaying live in
-//! `room_commands.rs`.
+//! `rules.rs`.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use super::clock::ServerClock;
-use super::codes::{new_participant_id, new_resume_token};
-use super::recordings::TakeStore;
-use super::room_recording::Recorder;
-use super::settings::Settings;
-use super::transport::Transport;
-use super::ConnId;
 use crate::error::JamError;
 use crate::protocol::{
     ChatMessage, HostChanged, Instrument, LeaveReason, MissedEvent, Participant, Role, RoomEvent,
     SessionJoined, UserJoined, UserLeft, You,
 };
 use crate::recording::StopReason;
+use crate::sessions::clock::ServerClock;
+use crate::sessions::connections::codes::{new_participant_id, new_resume_token};
+use crate::sessions::settings::Settings;
+use crate::sessions::take_store::TakeStore;
+use crate::sessions::transport::Transport;
+use crate::sessions::ConnId;
+use takes::Recorder;
+
+mod chat;
+mod command;
+mod presence;
+mod roles;
+mod rules;
+mod takes;
+
+pub use chat::chat_text;
+pub use command::{HostCommand, Now};
 
 pub(super) struct Member {
     pub(super) participant: Participant,
@@ -276,5 +286,4 @@ impl Room {
 }
 
 #[cfg(test)]
-#[path = "room_tests.rs"]
 mod tests;

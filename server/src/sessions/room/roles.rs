@@ -4,14 +4,14 @@
 //! listen at once. The host moves people between the two with `session:set-role`; everyone picks
 //! their own instrument with `session:update-profile`. Both are heard as `session:user-updated`.
 
-use super::room::{Room, Sequenced};
-use super::ConnId;
+use super::{Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::{Instrument, Role, RoomEvent, UserUpdated};
+use crate::sessions::ConnId;
 
 impl Room {
     /// How many members play.
-    pub(super) fn players(&self) -> usize {
+    pub(in crate::sessions) fn players(&self) -> usize {
         self.members
             .iter()
             .filter(|m| m.participant.role == Role::Player)
@@ -19,7 +19,7 @@ impl Room {
     }
 
     /// Why someone could not come in as `role`, checked before anything changes.
-    pub(super) fn check_admission(&self, role: Role) -> Result<(), JamError> {
+    pub(in crate::sessions) fn check_admission(&self, role: Role) -> Result<(), JamError> {
         if self.settings.locked {
             return Err(JamError::RoomLocked(self.code.clone()));
         }
@@ -48,7 +48,7 @@ impl Room {
     }
 
     /// Refuses a listener's playing.
-    pub(super) fn require_player(&self, index: usize) -> Result<(), JamError> {
+    pub(in crate::sessions) fn require_player(&self, index: usize) -> Result<(), JamError> {
         match self.members[index].participant.role {
             Role::Player => Ok(()),
             Role::Listener => Err(JamError::ListenOnly(self.code.clone())),
@@ -56,7 +56,7 @@ impl Room {
     }
 
     /// The host makes `user_id` a player or a listener; everyone hears `session:user-updated`.
-    pub(super) fn set_role(
+    pub(in crate::sessions) fn set_role(
         &mut self,
         conn: &ConnId,
         user_id: &str,
@@ -78,7 +78,7 @@ impl Room {
     }
 
     /// `conn`'s member plays `instrument` from now on (their own choice; anyone may).
-    pub(super) fn update_profile(
+    pub(in crate::sessions) fn update_profile(
         &mut self,
         conn: &ConnId,
         instrument: Instrument,

@@ -3,15 +3,15 @@
 
 use tokio::time::Instant;
 
-use super::codes::{constant_time_eq, new_resume_token};
-use super::room::{Resumed, Room, Sequenced};
-use super::ConnId;
+use super::{Resumed, Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::{LeaveReason, MissedEvent, RoomEvent, UserPresence};
+use crate::sessions::connections::codes::{constant_time_eq, new_resume_token};
+use crate::sessions::ConnId;
 
 impl Room {
     /// The connection dropped without saying goodbye: hold the seat and tell the others.
-    pub(super) fn mark_away(&mut self, index: usize, now: Instant) -> Sequenced {
+    pub(in crate::sessions) fn mark_away(&mut self, index: usize, now: Instant) -> Sequenced {
         let member = &mut self.members[index];
         member.conn = None;
         member.away_since = Some(now);
@@ -27,7 +27,7 @@ impl Room {
     }
 
     /// Members connected through a node that died are away from now on, as if their connection dropped.
-    pub(super) fn mark_dead_nodes_away(
+    pub(in crate::sessions) fn mark_dead_nodes_away(
         &mut self,
         is_dead: impl Fn(&str) -> bool,
         now: Instant,
@@ -39,7 +39,7 @@ impl Room {
     }
 
     /// Members away for at least `grace` leave for good.
-    pub(super) fn expire_away(
+    pub(in crate::sessions) fn expire_away(
         &mut self,
         now: Instant,
         grace: std::time::Duration,
@@ -56,7 +56,7 @@ impl Room {
     }
 
     /// Re-attaches the member holding `token` to `conn`, rotating the token.
-    pub(super) fn resume(
+    pub(in crate::sessions) fn resume(
         &mut self,
         token: &str,
         conn: ConnId,
@@ -105,7 +105,11 @@ impl Room {
     }
 
     /// Buffered events after `last_seq`, minus the member's own broadcasts; `gap` when some are gone.
-    pub(super) fn missed_since(&self, last_seq: u64, member_id: &str) -> (Vec<MissedEvent>, bool) {
+    pub(in crate::sessions) fn missed_since(
+        &self,
+        last_seq: u64,
+        member_id: &str,
+    ) -> (Vec<MissedEvent>, bool) {
         let oldest = self.replay.front().map(|e| e.seq());
         let gap = last_seq < self.unsure_below
             || (last_seq < self.seq && oldest.is_none_or(|oldest| oldest > last_seq + 1));

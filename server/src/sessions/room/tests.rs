@@ -10,8 +10,8 @@ use crate::error::ErrorCode;
 use crate::protocol::{LeaveReason, Role, RoomEvent};
 use crate::relay_value::RelayValue;
 use crate::sessions::clock::ServerClock;
-use crate::sessions::recordings::TakeStore;
 use crate::sessions::settings::{Settings, SettingsPatch};
+use crate::sessions::take_store::TakeStore;
 
 fn room(capacity: usize) -> Room {
     let config = RoomConfig {

@@ -6,10 +6,15 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::ratelimit::{EventLimiter, RateDecision, WindowCounter};
-use super::shards::Sharded;
-use super::{ConnId, Limits};
+use crate::sessions::shards::Sharded;
+use crate::sessions::{ConnId, Limits};
+use ratelimit::{EventLimiter, WindowCounter};
+
+pub mod codes;
+pub mod ratelimit;
+
 use crate::error::JamError;
+pub use ratelimit::RateDecision;
 
 const MINUTE: Duration = Duration::from_secs(60);
 

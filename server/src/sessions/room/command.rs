@@ -1,14 +1,15 @@
-//! The host's commands as data: one [`HostCommand`] per thing a host can do to a room, one rule per
-//! variant in [`Room::apply`], and one way to run any of them ([`SessionManager::command`]). A new
-//! host command is a variant here, its rule on the room, and its wire type (handlers/host.rs).
+//! The host's commands as data: one [`HostCommand`] per thing a host can do to a room and one rule
+//! per variant in [`Room::apply`] (the rules themselves are in `rules.rs`, `roles.rs`, `takes.rs`);
+//! `SessionManager::command` runs any of them. A new host command is a variant here, its rule on the
+//! room, and its wire type (a row in handlers/host.rs).
 
 use tokio::time::Instant;
 
-use super::room::{Room, Sequenced};
-use super::settings::SettingsPatch;
-use super::{ConnId, Delivery, SessionManager};
+use super::{Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::Role;
+use crate::sessions::settings::SettingsPatch;
+use crate::sessions::ConnId;
 
 /// Something only the room's host may do.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,13 +64,6 @@ impl From<Vec<Sequenced>> for Applied {
     }
 }
 
-/// A command's outcome for the caller: the room's events to send (room still locked) and the
-/// connection to tell it was removed.
-pub struct Commanded {
-    pub delivery: Delivery,
-    pub removed: Option<ConnId>,
-}
-
 impl Room {
     /// Runs `command` for member `conn`: each variant's rule, which checks that `conn` is the host.
     pub fn apply(
@@ -94,29 +88,5 @@ impl Room {
             }
         };
         Ok(events.into())
-    }
-}
-
-impl SessionManager {
-    /// Runs a host command on the room `room_code` names.
-    pub async fn command(
-        &self,
-        conn: &ConnId,
-        room_code: &str,
-        command: &HostCommand,
-    ) -> Result<Commanded, JamError> {
-        let mut room = self.lock_room(room_code, JamError::NotInRoom).await?;
-        let now = Now {
-            ms: self.now_ms(),
-            instant: Instant::now(),
-        };
-        let applied = self.tracked(&mut room, |room| room.apply(conn, command, now))?;
-        if let Some(removed) = &applied.removed {
-            self.conns.release_room(removed, &room.code);
-        }
-        Ok(Commanded {
-            delivery: self.deliver(room, applied.events).await?,
-            removed: applied.removed,
-        })
     }
 }

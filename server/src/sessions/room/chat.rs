@@ -1,7 +1,7 @@
 //! Chat: a member's line of text to everyone in the room, the sender included. A room event (seq,
 //! replayed on resume); the last `CHAT_HISTORY` come with `session:joined`.
 
-use super::room::{Room, Sequenced};
+use super::{Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::{ChatMessage, RoomEvent};
 
@@ -24,7 +24,7 @@ pub fn chat_text(text: &str) -> Result<String, JamError> {
 
 impl Room {
     /// `conn`'s member says `text` (already checked with [`chat_text`]).
-    pub(super) fn chat(
+    pub(in crate::sessions) fn chat(
         &mut self,
         conn: &super::ConnId,
         text: String,

@@ -3,10 +3,7 @@
 
 use tokio::time::Instant;
 
-use super::room::{Room, Sequenced};
-use super::settings::SettingsPatch;
-use super::transport::{change_lead, validate_start};
-use super::ConnId;
+use super::{Room, Sequenced};
 use crate::error::JamError;
 use crate::protocol::{
     BroadcastEvent, LatencyReport, LeaveReason, ParticipantLatency, Role, RoomEvent,
@@ -14,10 +11,13 @@ use crate::protocol::{
 };
 use crate::recording::StopReason;
 use crate::relay_value::RelayValue;
+use crate::sessions::settings::SettingsPatch;
+use crate::sessions::transport::{change_lead, validate_start};
+use crate::sessions::ConnId;
 
 impl Room {
     /// Relays an event from member `conn` to the others; returns it and how many it goes to.
-    pub(super) fn relay(
+    pub(in crate::sessions) fn relay(
         &mut self,
         conn: &ConnId,
         event_name: String,
@@ -47,7 +47,7 @@ impl Room {
     }
 
     /// The member index of `conn`, which must be the host to do `action`.
-    pub(super) fn require_host(
+    pub(in crate::sessions) fn require_host(
         &self,
         conn: &ConnId,
         action: &'static str,
@@ -59,13 +59,13 @@ impl Room {
         Ok(index)
     }
 
-    pub(super) fn target_index(&self, user_id: &str) -> Result<usize, JamError> {
+    pub(in crate::sessions) fn target_index(&self, user_id: &str) -> Result<usize, JamError> {
         self.index_of_id(user_id).ok_or_else(|| {
             JamError::InvalidPayload(format!("userId is not a participant of room {}", self.code))
         })
     }
 
-    pub(super) fn transfer_host(
+    pub(in crate::sessions) fn transfer_host(
         &mut self,
         conn: &ConnId,
         user_id: &str,
@@ -84,7 +84,7 @@ impl Room {
     }
 
     /// Applies a partial settings change (all or nothing); a tempo change re-anchors the transport.
-    pub(super) fn update_settings(
+    pub(in crate::sessions) fn update_settings(
         &mut self,
         conn: &ConnId,
         patch: &SettingsPatch,
@@ -119,7 +119,7 @@ impl Room {
         Ok(events)
     }
 
-    pub(super) fn start_transport(
+    pub(in crate::sessions) fn start_transport(
         &mut self,
         conn: &ConnId,
         at: Option<f64>,
@@ -133,7 +133,7 @@ impl Room {
         Ok(vec![self.push_transport_state()])
     }
 
-    pub(super) fn stop_transport(
+    pub(in crate::sessions) fn stop_transport(
         &mut self,
         conn: &ConnId,
         now_ms: f64,
@@ -155,7 +155,7 @@ impl Room {
     }
 
     /// Removes `user_id` at the host's request; returns the kicked member's connection, if present.
-    pub(super) fn kick(
+    pub(in crate::sessions) fn kick(
         &mut self,
         conn: &ConnId,
         user_id: &str,
@@ -183,7 +183,7 @@ impl Room {
     }
 
     /// Records a member's measured round trip; the room hears about changes in the next report.
-    pub(super) fn set_rtt(&mut self, conn: &ConnId, rtt_ms: f64) {
+    pub(in crate::sessions) fn set_rtt(&mut self, conn: &ConnId, rtt_ms: f64) {
         if let Some(index) = self.index_of_conn(conn) {
             let rounded = (rtt_ms * 10.0).round() / 10.0;
             if self.members[index].rtt_ms != Some(rounded) {
@@ -194,7 +194,7 @@ impl Room {
     }
 
     /// Every known round trip, if any changed since the last report.
-    pub(super) fn take_latency_report(&mut self) -> Option<LatencyReport> {
+    pub(in crate::sessions) fn take_latency_report(&mut self) -> Option<LatencyReport> {
         if !std::mem::take(&mut self.latency_dirty) {
             return None;
         }

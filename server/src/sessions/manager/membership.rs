@@ -2,9 +2,9 @@
 
 use tokio::time::Instant;
 
-use super::{validate, ConnId, Delivery, Joined, SessionManager};
 use crate::error::{ErrorCode, JamError};
 use crate::protocol::{LeaveReason, ResumeRequest, Role, SessionResumed};
+use crate::sessions::{validate, ConnId, Delivery, Joined, SessionManager};
 
 /// How a connection went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use tokio::time::Instant;
 
-use super::{Delivery, SessionManager};
 use crate::protocol::LatencyReport;
+use crate::sessions::{Delivery, SessionManager};
 
 /// What a sweep did to one room.
 pub enum Sweep {

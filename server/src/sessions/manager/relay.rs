@@ -1,9 +1,9 @@
 //! Relaying, chat and profile changes, each on one locked room (the host's commands: host_command.rs).
 
-use super::room::{Room, Sequenced};
-use super::{validate, ConnId, Delivery, SessionManager};
 use crate::error::JamError;
 use crate::protocol::{BroadcastRequest, Instrument};
+use crate::sessions::room::{Room, Sequenced};
+use crate::sessions::{validate, ConnId, Delivery, SessionManager};
 
 /// A relayed event and how many it went to.
 pub struct Relayed {
@@ -65,7 +65,7 @@ impl SessionManager {
         room_code: &str,
         text: &str,
     ) -> Result<Delivery, JamError> {
-        let text = super::room_chat::chat_text(text)?;
+        let text = crate::sessions::room::chat_text(text)?;
         let now_ms = self.now_ms();
         self.on_room(room_code, |room| room.chat(conn, text, now_ms))
             .await

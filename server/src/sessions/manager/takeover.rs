@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use super::snapshot::RoomRecord;
-use super::{Delivery, Room, SessionManager};
 use crate::error::JamError;
 use crate::protocol::RoomEvent;
+use crate::sessions::snapshot::RoomRecord;
+use crate::sessions::{Delivery, Room, SessionManager};
 
 /// After a node died, seqs go on this far past the last one known, so none that it may have given
 /// to an event it relayed but never wrote down is ever given again.

@@ -8,7 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use tokio::time::Instant;
 
-use super::codes::{constant_time_eq, new_participant_id};
+use super::connections::codes::{constant_time_eq, new_participant_id};
 use super::shards::Sharded;
 use crate::error::JamError;
 use crate::recording::Take;
