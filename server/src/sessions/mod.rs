@@ -264,7 +264,7 @@ impl SessionManager {
         let mut room = room;
         self.store.save(&mut room, &events);
         Ok(Delivery {
-            room_code: room.code.clone(),
+            room_code: room.code().to_owned(),
             events,
             room,
         })

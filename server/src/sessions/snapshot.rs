@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::room::{Member, Room, RoomConfig};
+use super::room::{Room, RoomConfig};
 use super::settings::Settings;
 use super::transport::Transport;
 use crate::error::JamError;
@@ -15,32 +15,32 @@ use crate::protocol::{ChatMessage, Participant, RecordingInfo, RoomEvent};
 use crate::recording::Take;
 
 #[derive(Serialize, Deserialize)]
-struct MemberRecord {
-    participant: Participant,
-    conn: Option<String>,
-    node: String,
-    token: String,
-    away_since_ms: Option<f64>,
-    rtt_ms: Option<f64>,
+pub(in crate::sessions) struct MemberRecord {
+    pub(in crate::sessions) participant: Participant,
+    pub(in crate::sessions) conn: Option<String>,
+    pub(in crate::sessions) node: String,
+    pub(in crate::sessions) token: String,
+    pub(in crate::sessions) away_since_ms: Option<f64>,
+    pub(in crate::sessions) rtt_ms: Option<f64>,
 }
 
 #[derive(Serialize, Deserialize)]
 pub struct RoomRecord {
-    code: String,
-    members: Vec<MemberRecord>,
-    host_id: Option<String>,
-    settings: Settings,
-    transport: Transport,
-    seq: u64,
-    server_max_participants: u32,
-    empty_since_ms: Option<f64>,
-    latency_dirty: bool,
-    recording: Option<RecordingInfo>,
+    pub(in crate::sessions) code: String,
+    pub(in crate::sessions) members: Vec<MemberRecord>,
+    pub(in crate::sessions) host_id: Option<String>,
+    pub(in crate::sessions) settings: Settings,
+    pub(in crate::sessions) transport: Transport,
+    pub(in crate::sessions) seq: u64,
+    pub(in crate::sessions) server_max_participants: u32,
+    pub(in crate::sessions) empty_since_ms: Option<f64>,
+    pub(in crate::sessions) latency_dirty: bool,
+    pub(in crate::sessions) recording: Option<RecordingInfo>,
     /// The running take, whole: a cluster reads and writes it with the room while it records.
-    active_take: Option<(String, Take)>,
-    take_ids: Vec<String>,
+    pub(in crate::sessions) active_take: Option<(String, Take)>,
+    pub(in crate::sessions) take_ids: Vec<String>,
     #[serde(default)]
-    chat: Vec<ChatMessage>,
+    pub(in crate::sessions) chat: Vec<ChatMessage>,
 }
 
 impl RoomRecord {
@@ -48,64 +48,14 @@ impl RoomRecord {
         &self.code
     }
 
+    /// The room as another node reads it back.
     pub fn of(room: &Room) -> RoomRecord {
-        let clock = room.clock;
-        RoomRecord {
-            code: room.code.clone(),
-            members: room
-                .members
-                .iter()
-                .map(|m| MemberRecord {
-                    participant: m.participant.clone(),
-                    conn: m.conn.as_deref().map(str::to_owned),
-                    node: m.node.to_string(),
-                    token: m.token.clone(),
-                    away_since_ms: m.away_since.map(|at| clock.ms_at(at)),
-                    rtt_ms: m.rtt_ms,
-                })
-                .collect(),
-            host_id: room.host_id.clone(),
-            settings: room.settings.clone(),
-            transport: room.transport.clone(),
-            seq: room.seq,
-            server_max_participants: room.server_max_participants,
-            empty_since_ms: room.empty_since.map(|at| clock.ms_at(at)),
-            latency_dirty: room.latency_dirty,
-            recording: room.recorder.status(),
-            active_take: room.recorder.active().cloned(),
-            take_ids: room.recorder.take_ids().to_vec(),
-            chat: room.chat.iter().cloned().collect(),
-        }
+        room.to_record()
     }
 
     /// The live room on this node; `replay` is what the store holds (oldest first), when it was read.
     pub fn into_room(self, config: &RoomConfig, replay: VecDeque<Arc<RoomEvent>>) -> Room {
-        let clock = config.clock;
-        let now = tokio::time::Instant::now();
-        let mut room = Room::new(self.code, self.settings, config, now);
-        room.members = self
-            .members
-            .into_iter()
-            .map(|m| Member {
-                participant: m.participant,
-                conn: m.conn.map(Arc::from),
-                node: Arc::from(m.node),
-                token: m.token,
-                away_since: m.away_since_ms.map(|ms| clock.instant_at(ms)),
-                rtt_ms: m.rtt_ms,
-            })
-            .collect();
-        room.host_id = self.host_id;
-        room.transport = self.transport;
-        room.seq = self.seq;
-        room.replay = replay;
-        room.server_max_participants = self.server_max_participants;
-        room.empty_since = self.empty_since_ms.map(|ms| clock.instant_at(ms));
-        room.latency_dirty = self.latency_dirty;
-        room.chat = self.chat.into();
-        room.recorder
-            .restore(self.recording, self.active_take, self.take_ids);
-        room
+        Room::from_record(self, config, replay)
     }
 
     pub fn encode(&self) -> Result<Vec<u8>, JamError> {

@@ -28,7 +28,7 @@ impl SessionManager {
         };
         let applied = self.tracked(&mut room, |room| room.apply(conn, command, now))?;
         if let Some(removed) = &applied.removed {
-            self.conns.release_room(removed, &room.code);
+            self.conns.release_room(removed, room.code());
         }
         Ok(Commanded {
             delivery: self.deliver(room, applied.events).await?,

@@ -27,11 +27,8 @@ impl SessionManager {
             return Sweep::Nothing;
         };
         let now = Instant::now();
-        if room
-            .empty_since
-            .is_some_and(|since| now >= since + self.limits.empty_room_ttl)
-        {
-            room.recorder.room_ended(now);
+        if room.empty_past(now, self.limits.empty_room_ttl) {
+            room.recorder().room_ended(now);
             self.store.delete(room);
             return Sweep::Deleted;
         }

@@ -69,7 +69,7 @@ impl SessionManager {
             });
         }
         room.check_admission(role)?;
-        let code = room.code.clone();
+        let code = room.code().to_owned();
         self.conns.reserve_room(conn, &code)?;
         let admitted = self.tracked(&mut room, |room| room.admit(name, role, conn.clone()));
         let (index, event) = match admitted {
@@ -103,7 +103,7 @@ impl SessionManager {
         let mut room = self
             .lock_room(&request.room_code, |_| JamError::ResumeFailed)
             .await?;
-        let code = room.code.clone();
+        let code = room.code().to_owned();
         let newly_reserved = self.conns.reserve_room(conn, &code)?;
         let now_ms = self.now_ms();
         let resumed = match room.resume(

@@ -15,7 +15,9 @@ pub struct Relayed {
 impl Delivery {
     /// The seq of the last event in it (or the room's, when nothing changed).
     pub fn latest_seq(&self) -> u64 {
-        self.events.last().map_or(self.room.seq, |e| e.event.seq())
+        self.events
+            .last()
+            .map_or(self.room.seq(), |e| e.event.seq())
     }
 }
 
@@ -39,7 +41,7 @@ impl SessionManager {
             .await?;
         let now_ms = self.now_ms();
         let (events, recipients) = room.relay(conn, request.event_name, request.data, now_ms)?;
-        let seq = events.first().map_or(room.seq, |e| e.event.seq());
+        let seq = events.first().map_or(room.seq(), |e| e.event.seq());
         Ok(Relayed {
             delivery: self.deliver(room, events).await?,
             recipients,

@@ -36,14 +36,8 @@ impl SessionManager {
         handover: Handover,
     ) -> Result<Option<Delivery>, JamError> {
         let mut room = record.into_room(&self.room_config, replay);
-        if let Some(last) = room.replay.back().map(|event| event.seq()) {
-            room.seq = room.seq.max(last);
-        }
-        if handover == Handover::Crashed {
-            room.seq += SEQ_JUMP_AFTER_CRASH;
-            room.unsure_below = room.seq;
-        }
-        let code = room.code.clone();
+        room.continue_sequence((handover == Handover::Crashed).then_some(SEQ_JUMP_AFTER_CRASH));
+        let code = room.code().to_owned();
         let seats = room.len();
         if !self.store.adopt(room) {
             return Ok(None); // adopted already, by a request that raced this one
@@ -69,7 +63,7 @@ impl SessionManager {
         for code in self.store.codes() {
             if let Some(mut room) = self.store.lock(&code).await {
                 visit(&room);
-                room.deleted = true;
+                room.mark_deleted();
                 self.store.forget(&code);
             }
         }

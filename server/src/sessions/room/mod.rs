@@ -14,35 +14,36 @@ use crate::protocol::{
     ChatMessage, HostChanged, Instrument, LeaveReason, MissedEvent, Participant, Role, RoomEvent,
     SessionJoined, UserJoined, UserLeft, You,
 };
-use crate::recording::StopReason;
+use crate::recording::{StopReason, Take};
 use crate::sessions::clock::ServerClock;
 use crate::sessions::connections::codes::{new_participant_id, new_resume_token};
 use crate::sessions::settings::Settings;
 use crate::sessions::take_store::TakeStore;
 use crate::sessions::transport::Transport;
 use crate::sessions::ConnId;
-use takes::Recorder;
 
 mod chat;
 mod command;
 mod presence;
+mod record;
 mod roles;
 mod rules;
 mod takes;
 
 pub use chat::chat_text;
 pub use command::{HostCommand, Now};
+pub use takes::Recorder;
 
 pub(super) struct Member {
-    pub(super) participant: Participant,
+    participant: Participant,
     /// None while away.
-    pub(super) conn: Option<ConnId>,
-    pub(super) token: String,
-    pub(super) away_since: Option<Instant>,
-    pub(super) rtt_ms: Option<f64>,
+    conn: Option<ConnId>,
+    token: String,
+    away_since: Option<Instant>,
+    rtt_ms: Option<f64>,
     /// The node its connection is on (one id per server process), so that when a node dies the
     /// others know whose connections died with it.
-    pub(super) node: Arc<str>,
+    node: Arc<str>,
 }
 
 /// A room event with its audience: everyone in the room, or everyone but the member who caused it.
@@ -53,32 +54,32 @@ pub struct Sequenced {
 }
 
 pub struct Room {
-    pub(super) code: String,
+    code: String,
     /// In join order; the order decides host succession.
-    pub(super) members: Vec<Member>,
-    pub(super) host_id: Option<String>,
-    pub(super) settings: Settings,
-    pub(super) transport: Transport,
-    pub(super) seq: u64,
-    pub(super) replay: VecDeque<Arc<RoomEvent>>,
-    pub(super) replay_capacity: usize,
-    pub(super) server_max_participants: u32,
+    members: Vec<Member>,
+    host_id: Option<String>,
+    settings: Settings,
+    transport: Transport,
+    seq: u64,
+    replay: VecDeque<Arc<RoomEvent>>,
+    replay_capacity: usize,
+    server_max_participants: u32,
     /// Set while nobody (present or away) is in the room.
-    pub(super) empty_since: Option<Instant>,
+    empty_since: Option<Instant>,
     /// Set when the room is deleted, for anyone who looked it up before and locks it after.
-    pub(super) deleted: bool,
-    pub(super) latency_dirty: bool,
+    deleted: bool,
+    latency_dirty: bool,
     /// After this node took the room over from one that died: events up to here may have been
     /// relayed there and lost, so a resume from before it is told `gap`.
-    pub(super) unsure_below: u64,
-    pub(super) recorder: Recorder,
+    unsure_below: u64,
+    recorder: Recorder,
     /// Most listeners at once (`--max-listeners`).
-    pub(super) max_listeners: usize,
+    max_listeners: usize,
     /// The last `CHAT_HISTORY` chat messages, for joiners.
-    pub(super) chat: VecDeque<ChatMessage>,
-    pub(super) clock: ServerClock,
+    chat: VecDeque<ChatMessage>,
+    clock: ServerClock,
     /// This server's node id, given to members who join or resume through it.
-    pub(super) node_id: Arc<str>,
+    node_id: Arc<str>,
 }
 
 /// What every room of a server shares: its buffers' sizes, the take store and the clock.
@@ -131,8 +132,51 @@ impl Room {
         &self.code
     }
 
-    pub(super) fn len(&self) -> usize {
+    /// The room's latest sequence number.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub(in crate::sessions) fn len(&self) -> usize {
         self.members.len()
+    }
+
+    /// True once the room has been empty (nobody present or away) for `ttl`.
+    pub(in crate::sessions) fn empty_past(&self, now: Instant, ttl: std::time::Duration) -> bool {
+        self.empty_since.is_some_and(|since| now >= since + ttl)
+    }
+
+    /// Set when the room is deleted (or handed over), for anyone who looked it up before and
+    /// locks it after.
+    pub(in crate::sessions) fn mark_deleted(&mut self) {
+        self.deleted = true;
+    }
+
+    pub(in crate::sessions) fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+
+    /// After a takeover, sequence numbers continue past the last event of the log; after a crash
+    /// they also jump `crash_jump` ahead, and a resume from below that is told it may have missed
+    /// events (`gap`): the dead node may have relayed some that never reached the log.
+    pub(in crate::sessions) fn continue_sequence(&mut self, crash_jump: Option<u64>) {
+        if let Some(last) = self.replay.back().map(|event| event.seq()) {
+            self.seq = self.seq.max(last);
+        }
+        if let Some(jump) = crash_jump {
+            self.seq += jump;
+            self.unsure_below = self.seq;
+        }
+    }
+
+    /// The room's recorder: its takes, running and finished.
+    pub(in crate::sessions) fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// Finished takes not yet handed to the store.
+    pub(in crate::sessions) fn drain_finished_takes(&mut self) -> Vec<(String, Arc<Take>)> {
+        self.recorder.drain_finished()
     }
 
     pub(super) fn index_of_conn(&self, conn: &ConnId) -> Option<usize> {

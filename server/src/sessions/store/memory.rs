@@ -28,11 +28,11 @@ impl MemoryRooms {
     }
 
     pub fn insert(&self, room: Room) -> bool {
-        let mut shard = self.rooms.lock(&room.code);
-        if shard.contains_key(&room.code) {
+        let mut shard = self.rooms.lock(room.code());
+        if shard.contains_key(room.code()) {
             return false;
         }
-        shard.insert(room.code.clone(), Arc::new(AsyncMutex::new(room)));
+        shard.insert(room.code().to_owned(), Arc::new(AsyncMutex::new(room)));
         self.count.fetch_add(1, Ordering::Relaxed);
         true
     }
@@ -45,7 +45,7 @@ impl MemoryRooms {
         let cell = self.rooms.lock(code).get(code).cloned()?;
         let room = cell.lock_owned().await;
         // Deleted by someone who held it while we waited.
-        (!room.deleted).then_some(room)
+        (!room.is_deleted()).then_some(room)
     }
 
     pub fn remove(&self, code: &str) {

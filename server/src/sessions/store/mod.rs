@@ -65,7 +65,7 @@ impl SessionStore {
     /// Stores a new room unless its code is taken (here or, on a cluster, by another node's room).
     pub async fn insert(&self, room: Room) -> Result<bool, JamError> {
         if let Some(replica) = &self.replica {
-            if !replica.reserve(&room.code).await? {
+            if !replica.reserve(room.code()).await? {
                 return Ok(false);
             }
             replica.created(&room);
@@ -90,23 +90,23 @@ impl SessionStore {
 
     /// Tells the replica of the room's change and new events; hands finished takes over to it.
     pub fn save(&self, room: &mut RoomGuard, events: &[Sequenced]) {
-        let finished = room.recorder.drain_finished();
+        let finished = room.drain_finished_takes();
         if let Some(replica) = &self.replica {
             replica.changed(room, events);
             for (take_id, take) in finished {
-                replica.keep_take(&room.code, &take_id, take);
+                replica.keep_take(room.code(), &take_id, take);
             }
         }
     }
 
     /// Deletes the locked room for good.
     pub fn delete(&self, mut room: RoomGuard) {
-        room.deleted = true;
-        self.rooms.remove(&room.code);
+        room.mark_deleted();
+        self.rooms.remove(room.code());
         if let Some(replica) = &self.replica {
             replica.deleted(&room);
-            let ttl = room.recorder.take_ttl();
-            replica.expire_takes(room.recorder.take_ids().to_vec(), ttl);
+            let ttl = room.recorder().take_ttl();
+            replica.expire_takes(room.recorder().take_ids().to_vec(), ttl);
         }
     }
 
