@@ -241,3 +241,6 @@ fn delta_time(ticks: u64) -> u28 {
         .and_then(u28::try_from)
         .unwrap_or(u28::max_value())
 }
+
+#[cfg(test)]
+mod tests;

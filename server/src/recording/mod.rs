@@ -18,8 +18,6 @@ mod take;
 mod tempo_map;
 
 #[cfg(test)]
-mod midi_tests;
-#[cfg(test)]
 mod tests;
 
 pub use decode::{CONTROL_CHANGE, NOTE_OFF, NOTE_ON, PITCH_BEND};

@@ -2,8 +2,8 @@
 
 use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 
-use super::tests::{data, meter, note_on, take, T0};
-use super::*;
+use crate::recording::tests::{data, meter, note_on, take, T0};
+use crate::recording::*;
 
 /// Each event of a track with its absolute tick (the running sum of deltas).
 fn absolute<'a>(track: &[TrackEvent<'a>]) -> Vec<(u32, TrackEventKind<'a>)> {
