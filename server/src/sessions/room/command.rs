@@ -64,26 +64,44 @@ impl From<Vec<Sequenced>> for Applied {
     }
 }
 
+impl HostCommand {
+    /// What the command does, as in "only the host may …".
+    pub fn action(&self) -> &'static str {
+        match self {
+            HostCommand::TransferHost { .. } => "hand over the host role",
+            HostCommand::SetRole { .. } => "change who plays",
+            HostCommand::UpdateSettings(_) => "change the settings",
+            HostCommand::StartTransport { .. } => "start the transport",
+            HostCommand::StopTransport => "stop the transport",
+            HostCommand::StartRecording => "start recording",
+            HostCommand::StopRecording => "stop recording",
+            HostCommand::Kick { .. } => "remove a participant",
+        }
+    }
+}
+
 impl Room {
-    /// Runs `command` for member `conn`: each variant's rule, which checks that `conn` is the host.
+    /// Runs `command` for member `conn`, who must be the host: each variant's rule, once that is
+    /// checked here (`forbidden` otherwise).
     pub fn apply(
         &mut self,
         conn: &ConnId,
         command: &HostCommand,
         now: Now,
     ) -> Result<Applied, JamError> {
+        let host = self.require_host(conn, command.action())?;
         let events = match command {
-            HostCommand::TransferHost { user_id } => self.transfer_host(conn, user_id)?,
-            HostCommand::SetRole { user_id, role } => self.set_role(conn, user_id, *role)?,
-            HostCommand::UpdateSettings(patch) => self.update_settings(conn, patch, now.ms)?,
+            HostCommand::TransferHost { user_id } => self.transfer_host(host, user_id)?,
+            HostCommand::SetRole { user_id, role } => self.set_role(host, user_id, *role)?,
+            HostCommand::UpdateSettings(patch) => self.update_settings(host, patch, now.ms)?,
             HostCommand::StartTransport { at, start_beat } => {
-                self.start_transport(conn, *at, *start_beat, now.ms)?
+                self.start_transport(*at, *start_beat, now.ms)?
             }
-            HostCommand::StopTransport => self.stop_transport(conn, now.ms)?,
-            HostCommand::StartRecording => self.start_recording(conn, now.ms)?,
-            HostCommand::StopRecording => self.stop_recording(conn, now.ms)?,
+            HostCommand::StopTransport => self.stop_transport(now.ms),
+            HostCommand::StartRecording => self.start_recording(now.ms)?,
+            HostCommand::StopRecording => self.stop_recording(now.ms),
             HostCommand::Kick { user_id } => {
-                let (removed, events) = self.kick(conn, user_id, now.instant)?;
+                let (removed, events) = self.kick(host, user_id, now.instant)?;
                 return Ok(Applied { events, removed });
             }
         };

@@ -56,13 +56,12 @@ impl Room {
     }
 
     /// The host makes `user_id` a player or a listener; everyone hears `session:user-updated`.
-    pub(in crate::sessions) fn set_role(
+    pub(super) fn set_role(
         &mut self,
-        conn: &ConnId,
+        host: usize,
         user_id: &str,
         role: Role,
     ) -> Result<Vec<Sequenced>, JamError> {
-        let host = self.require_host(conn, "change who plays")?;
         let target = self.target_index(user_id)?;
         if self.members[target].participant.role == role {
             return Ok(Vec::new());

@@ -65,12 +65,12 @@ impl Room {
         })
     }
 
-    pub(in crate::sessions) fn transfer_host(
+    /// The host (member `host`) hands the host role to `user_id`.
+    pub(super) fn transfer_host(
         &mut self,
-        conn: &ConnId,
+        host: usize,
         user_id: &str,
     ) -> Result<Vec<Sequenced>, JamError> {
-        let host = self.require_host(conn, "hand over the host role")?;
         let target = self.target_index(user_id)?;
         if target == host {
             return Ok(Vec::new());
@@ -84,13 +84,12 @@ impl Room {
     }
 
     /// Applies a partial settings change (all or nothing); a tempo change re-anchors the transport.
-    pub(in crate::sessions) fn update_settings(
+    pub(super) fn update_settings(
         &mut self,
-        conn: &ConnId,
+        host: usize,
         patch: &SettingsPatch,
         now_ms: f64,
     ) -> Result<Vec<Sequenced>, JamError> {
-        let host = self.require_host(conn, "change the settings")?;
         let settings =
             self.settings
                 .with_patch(patch, self.server_max_participants, self.players())?;
@@ -119,28 +118,21 @@ impl Room {
         Ok(events)
     }
 
-    pub(in crate::sessions) fn start_transport(
+    pub(super) fn start_transport(
         &mut self,
-        conn: &ConnId,
         at: Option<f64>,
         start_beat: Option<f64>,
         now_ms: f64,
     ) -> Result<Vec<Sequenced>, JamError> {
-        self.require_host(conn, "start the transport")?;
         let (at, start_beat) = validate_start(at, start_beat, now_ms)?;
         let lead = self.change_lead();
         self.transport.start(at, start_beat, now_ms, lead);
         Ok(vec![self.push_transport_state()])
     }
 
-    pub(in crate::sessions) fn stop_transport(
-        &mut self,
-        conn: &ConnId,
-        now_ms: f64,
-    ) -> Result<Vec<Sequenced>, JamError> {
-        self.require_host(conn, "stop the transport")?;
+    pub(super) fn stop_transport(&mut self, now_ms: f64) -> Vec<Sequenced> {
         self.transport.stop(now_ms);
-        Ok(vec![self.push_transport_state()])
+        vec![self.push_transport_state()]
     }
 
     fn push_transport_state(&mut self) -> Sequenced {
@@ -155,13 +147,12 @@ impl Room {
     }
 
     /// Removes `user_id` at the host's request; returns the kicked member's connection, if present.
-    pub(in crate::sessions) fn kick(
+    pub(super) fn kick(
         &mut self,
-        conn: &ConnId,
+        host: usize,
         user_id: &str,
         now: Instant,
     ) -> Result<(Option<ConnId>, Vec<Sequenced>), JamError> {
-        let host = self.require_host(conn, "remove a participant")?;
         let target = self.target_index(user_id)?;
         if target == host {
             return Err(JamError::InvalidPayload(

@@ -9,7 +9,6 @@ use crate::protocol::{Participant, RecordingInfo, RecordingState, RoomEvent, Tak
 use crate::recording::{Meter, RecordOutcome, StopReason, Take};
 use crate::relay_value::RelayValue;
 use crate::sessions::take_store::TakeStore;
-use crate::sessions::ConnId;
 
 /// A room's recording state.
 pub struct Recorder {
@@ -133,12 +132,7 @@ impl Room {
         }
     }
 
-    pub(in crate::sessions) fn start_recording(
-        &mut self,
-        conn: &ConnId,
-        now_ms: f64,
-    ) -> Result<Vec<Sequenced>, JamError> {
-        self.require_host(conn, "start recording")?;
+    pub(super) fn start_recording(&mut self, now_ms: f64) -> Result<Vec<Sequenced>, JamError> {
         if self.recorder.is_recording() {
             return Ok(Vec::new());
         }
@@ -168,16 +162,10 @@ impl Room {
         Ok(vec![self.push_recording_state(info)])
     }
 
-    pub(in crate::sessions) fn stop_recording(
-        &mut self,
-        conn: &ConnId,
-        now_ms: f64,
-    ) -> Result<Vec<Sequenced>, JamError> {
-        self.require_host(conn, "stop recording")?;
-        Ok(self
-            .finish_take(now_ms, StopReason::Stopped)
+    pub(super) fn stop_recording(&mut self, now_ms: f64) -> Vec<Sequenced> {
+        self.finish_take(now_ms, StopReason::Stopped)
             .into_iter()
-            .collect())
+            .collect()
     }
 
     /// Closes the running take (if any), stores it behind its link and tells the room.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::command::Applied;
 use super::*;
 use crate::error::ErrorCode;
 use crate::protocol::{LeaveReason, Role, RoomEvent};
@@ -12,6 +13,20 @@ use crate::relay_value::RelayValue;
 use crate::sessions::clock::ServerClock;
 use crate::sessions::settings::{Settings, SettingsPatch};
 use crate::sessions::take_store::TakeStore;
+
+/// Runs a host command as member `who`'s connection at server time `ms`.
+fn command(room: &mut Room, who: &str, command: HostCommand, ms: f64) -> Result<Applied, JamError> {
+    let now = Now {
+        ms,
+        instant: Instant::now(),
+    };
+    room.apply(&conn(who), &command, now)
+}
+
+/// The room events of a host command that succeeded.
+fn events(applied: Result<Applied, JamError>) -> Vec<Sequenced> {
+    applied.unwrap().events
+}
 
 fn room(capacity: usize) -> Room {
     let config = RoomConfig {
@@ -183,22 +198,27 @@ fn only_the_host_may_command_and_nothing_changes_on_refusal() {
         ..Default::default()
     };
     let before = room.seq;
-    let err = room.update_settings(&conn("b"), &patch, 0.0).unwrap_err();
+    let err = command(&mut room, "b", HostCommand::UpdateSettings(patch), 0.0).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden);
+    let user_id = ids[1].clone();
+    let transfer = HostCommand::TransferHost { user_id };
     assert_eq!(
-        room.transfer_host(&conn("b"), &ids[1]).unwrap_err().code(),
+        command(&mut room, "b", transfer, 0.0).unwrap_err().code(),
         ErrorCode::Forbidden
     );
+    let kick = HostCommand::Kick {
+        user_id: ids[0].clone(),
+    };
     assert_eq!(
-        room.kick(&conn("b"), &ids[0], Instant::now())
-            .unwrap_err()
-            .code(),
+        command(&mut room, "b", kick, 0.0).unwrap_err().code(),
         ErrorCode::Forbidden
     );
+    let start = HostCommand::StartTransport {
+        at: None,
+        start_beat: None,
+    };
     assert_eq!(
-        room.start_transport(&conn("b"), None, None, 0.0)
-            .unwrap_err()
-            .code(),
+        command(&mut room, "b", start, 0.0).unwrap_err().code(),
         ErrorCode::Forbidden
     );
     assert_eq!(room.seq, before);
@@ -209,14 +229,22 @@ fn only_the_host_may_command_and_nothing_changes_on_refusal() {
 fn a_tempo_change_while_playing_re_anchors_the_transport_continuously() {
     let mut room = room(64);
     admit_all(&mut room, &["a"]);
-    room.start_transport(&conn("a"), Some(1_000.0), Some(0.0), 1_000.0)
-        .unwrap();
+    let start = HostCommand::StartTransport {
+        at: Some(1_000.0),
+        start_beat: Some(0.0),
+    };
+    command(&mut room, "a", start, 1_000.0).unwrap();
     let beat_before = room.transport.beat_at(4_000.0);
     let patch = SettingsPatch {
         bpm: Some(90.0),
         ..Default::default()
     };
-    let events = room.update_settings(&conn("a"), &patch, 4_000.0).unwrap();
+    let events = events(command(
+        &mut room,
+        "a",
+        HostCommand::UpdateSettings(patch),
+        4_000.0,
+    ));
     assert_eq!(events.len(), 2, "settings-changed then transport:state");
     assert!(matches!(&*events[1].event, RoomEvent::TransportState(t) if t.transport.bpm == 90.0));
     assert!((room.transport.beat_at(4_000.0) - beat_before).abs() < 1e-9);
@@ -227,12 +255,21 @@ fn a_tempo_change_while_playing_re_anchors_the_transport_continuously() {
 fn kicking_removes_the_target_and_returns_its_connection() {
     let mut room = room(64);
     let ids = admit_all(&mut room, &["a", "b"]);
-    let (target, events) = room.kick(&conn("a"), &ids[1], Instant::now()).unwrap();
+    let kick = HostCommand::Kick {
+        user_id: ids[1].clone(),
+    };
+    let Applied {
+        events,
+        removed: target,
+    } = command(&mut room, "a", kick, 0.0).unwrap();
     assert_eq!(target, Some(conn("b")));
     assert!(matches!(&*events[0].event,
         RoomEvent::UserLeft(e) if e.user_id == ids[1] && e.reason == LeaveReason::Kicked));
     assert_eq!(room.len(), 1);
-    let err = room.kick(&conn("a"), &ids[0], Instant::now()).unwrap_err();
+    let kick = HostCommand::Kick {
+        user_id: ids[0].clone(),
+    };
+    let err = command(&mut room, "a", kick, 0.0).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidPayload, "no kicking yourself");
 }
 
@@ -244,7 +281,7 @@ fn a_locked_room_refuses_joins() {
         locked: Some(true),
         ..Default::default()
     };
-    room.update_settings(&conn("a"), &patch, 0.0).unwrap();
+    command(&mut room, "a", HostCommand::UpdateSettings(patch), 0.0).unwrap();
     let err = room.admit("b".into(), Role::Player, conn("b")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::RoomLocked);
 }
@@ -270,14 +307,23 @@ fn latency_reports_only_when_something_changed() {
 fn recording_is_the_hosts_and_a_take_ends_with_a_link() {
     let mut room = room(64);
     admit_all(&mut room, &["a", "b"]);
-    let err = room.start_recording(&conn("b"), 0.0).unwrap_err();
+    let err = command(&mut room, "b", HostCommand::StartRecording, 0.0).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden);
-    let started = room.start_recording(&conn("a"), 1_000.0).unwrap();
+    let started = events(command(
+        &mut room,
+        "a",
+        HostCommand::StartRecording,
+        1_000.0,
+    ));
     assert!(matches!(&*started[0].event, RoomEvent::RecordingState(s) if s.info.recording));
     assert!(
-        room.start_recording(&conn("a"), 1_001.0)
-            .unwrap()
-            .is_empty(),
+        events(command(
+            &mut room,
+            "a",
+            HostCommand::StartRecording,
+            1_001.0
+        ))
+        .is_empty(),
         "already recording"
     );
     let note = RelayValue::Object(vec![
@@ -286,7 +332,7 @@ fn recording_is_the_hosts_and_a_take_ends_with_a_link() {
     ]);
     room.relay(&conn("b"), "note:on".into(), note, 1_500.0)
         .unwrap();
-    let stopped = room.stop_recording(&conn("a"), 2_000.0).unwrap();
+    let stopped = events(command(&mut room, "a", HostCommand::StopRecording, 2_000.0));
     let RoomEvent::RecordingState(state) = &*stopped[0].event else {
         panic!("recording:state expected");
     };
@@ -305,7 +351,7 @@ fn recording_is_the_hosts_and_a_take_ends_with_a_link() {
 fn a_take_running_when_the_room_empties_ends_with_it() {
     let mut room = room(64);
     admit_all(&mut room, &["a"]);
-    room.start_recording(&conn("a"), 0.0).unwrap();
+    command(&mut room, "a", HostCommand::StartRecording, 0.0).unwrap();
     let events = room.remove(0, LeaveReason::Left, Instant::now());
     let names: Vec<_> = events.iter().map(|e| e.event.name()).collect();
     assert_eq!(names, ["session:user-left", "recording:state"]);
