@@ -20,53 +20,41 @@ pub struct Settings {
     pub max_participants: u32,
 }
 
-/// A partial update: absent fields are left alone; `null` is a wrong type, except for `key`, where
-/// it clears the key (`Some(None)`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsPatch {
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub bpm: Option<f64>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub beats_per_bar: Option<u8>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub beat_unit: Option<u8>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional, type = "string | null")]
-    pub key: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub locked: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "strict::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[ts(optional)]
-    pub max_participants: Option<u32>,
+/// Declares a patch: every field optional, left alone when absent and never `null` (a wrong type;
+/// `strict::present`), so the attributes that say so are written once.
+macro_rules! patch {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($(#[ts_type = $ts:literal])? $field:ident: $ty:ty,)*
+    }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(
+                #[serde(
+                    default,
+                    deserialize_with = "strict::present",
+                    skip_serializing_if = "Option::is_none"
+                )]
+                #[ts(optional $(, type = $ts)?)]
+                pub $field: Option<$ty>,
+            )*
+        }
+    };
+}
+
+patch! {
+    /// A partial update: absent fields are left alone; `null` is a wrong type, except for `key`,
+    /// where it clears the key (`Some(None)`).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SettingsPatch {
+        bpm: f64,
+        beats_per_bar: u8,
+        beat_unit: u8,
+        #[ts_type = "string | null"]
+        key: Option<String>,
+        locked: bool,
+        max_participants: u32,
+    }
 }
 
 /// A tempo grid: beat(t) = start_beat + (t − started_at)·bpm/60000.
