@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { createSession, joinSession, poll } from "./browser";
 import { collect, joinAs, type Member } from "../test/harness";
 import type { LoggedBeat } from "../src/music/beatLog";
-import type { ClockEstimate } from "../src/services/clockSync";
+import type { ClockEstimate } from "../src/session/clock/clockSync";
 import type { Grid, TransportState } from "../src/types/protocol";
 
 const TEMPO_UP = 150;

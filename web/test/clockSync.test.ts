@@ -1,6 +1,6 @@
 /** The clock filter: the median of the samples whose round trip is near the best; bad samples do not count. */
 import { describe, expect, it } from "vitest";
-import { ClockFilter, estimateFrom } from "../src/services/clockSync";
+import { ClockFilter, estimateFrom } from "../src/session/clock/clockSync";
 
 describe("ClockFilter", () => {
   it("trusts the samples with the best round trips and ignores one that waited in a busy page", () => {

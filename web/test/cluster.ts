@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import type { SocketService } from "../src/services/socketService";
+import type { SocketService } from "../src/session/service/socketService";
 import type { BroadcastEvent } from "../src/types/protocol";
 import { closeAllClients, eventually, spawnServer } from "./harness";
 

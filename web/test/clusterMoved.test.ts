@@ -5,7 +5,7 @@
  * caller just gets the answer, from a connection now on the room's node.
  */
 import { describe, expect, it } from "vitest";
-import type { SocketService } from "../src/services/socketService";
+import type { SocketService } from "../src/session/service/socketService";
 import type { BroadcastEvent, ErrorPayload, SessionJoined, SessionResumed, UserPresence } from "../src/types/protocol";
 import { Cluster, type ClusterNode, SLACK_MS, clustersForThisFile, within } from "./cluster";
 import { collect, connectRaw, connectService, joinAs, next, onRaw } from "./harness";

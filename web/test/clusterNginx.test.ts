@@ -6,7 +6,7 @@
  * on a survivor. Every client here is the official one, through socketService.
  */
 import { describe, expect, it } from "vitest";
-import type { SocketService } from "../src/services/socketService";
+import type { SocketService } from "../src/session/service/socketService";
 import type { BroadcastEvent, SessionJoined, SessionResumed } from "../src/types/protocol";
 import { type ClusterNode, SLACK_MS, keepBroadcasting } from "./cluster";
 import { type Member, collect, connectRaw, connectService, eventually, joinAs, startServer } from "./harness";

@@ -9,7 +9,7 @@
  * time) are filled in when a case is sent.
  */
 import type { ErrorCode, Settings } from "../src/types/protocol";
-import { DEFAULT_SETTINGS } from "../src/hooks/jamReducer";
+import { DEFAULT_SETTINGS } from "../src/session/state/jamState";
 
 export const SEED = 0x6a616d21;
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { SocketService, type ConnectOptions } from "../src/services/socketService";
+import { SocketService, type ConnectOptions } from "../src/session/service/socketService";
 
 export const SERVER_BIN =
   process.env.JAM_SERVER_BIN ?? fileURLToPath(new URL("../../target/debug/jam-server", import.meta.url));

@@ -4,7 +4,7 @@
  */
 import type { Socket } from "socket.io-client";
 import { expect } from "vitest";
-import { ROOM_EVENTS } from "../src/services/subscriptions";
+import { ROOM_EVENTS } from "../src/session/service/subscriptions";
 import type { ErrorPayload, SessionJoined } from "../src/types/protocol";
 import type { ClusterNode } from "./cluster";
 import { connectRaw, connectService } from "./harness";

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { nextBeat, type Beat } from "../music/beatClock";
 import { ClickQueue, type ClickScheduler } from "../music/clickQueue";
 import type { MetronomeLog } from "../music/beatLog";
-import { localNow } from "../services/clockSync";
+import { localNow } from "../session/clock/clockSync";
 import type { Transport } from "../types/protocol";
 
 export type { ClickScheduler, ScheduledClick } from "../music/clickQueue";

@@ -19,8 +19,8 @@ import {
 import { DRUM_CHANNEL, drumName, noteName } from "../music/notes";
 import { Sustain } from "../music/sustain";
 import type { Synth } from "../music/synth";
+import type { RemoteNoteHandler } from "../session/commands/sessionContext";
 import type { Instrument } from "../types/protocol";
-import type { RemoteNoteHandler } from "./sessionCommands";
 import { REMOTE_NOTE_SAFETY_MS, type NoteLights } from "./useNoteLights";
 
 export type SoundEngine = Pick<

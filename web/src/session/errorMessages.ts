@@ -2,7 +2,7 @@
  * Turns server error codes (docs/protocol.md, "Error codes") and local failures into sentences a
  * musician can act on. Match on codes, never on the server's wording, which may change.
  */
-import { JamServiceError } from "../services/socketService";
+import { JamServiceError } from "./service/serviceError";
 import type { ErrorCode } from "../types/protocol";
 
 export const NAME_MAX_LENGTH = 32;

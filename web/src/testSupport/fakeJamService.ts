@@ -2,13 +2,29 @@
  * A stand-in for socketService in component tests: no network, and every server event can be
  * played in by hand. It records what the page sends so tests can check the wire events.
  */
-import { vi } from "vitest";
-import type { JamService } from "../hooks/useJamSession";
-import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../services/socketService";
-import type { ChatMessage, ErrorCode, Role, Participant, RecordingInfo, SessionJoined, SessionResumed, Settings, Transport } from "../types/protocol";
+import { vi, type Mock } from "vitest";
+import type { JamService } from "../session/hooks/useJamSession";
+import { HOST_COMMAND_NAMES, type HostCommandName } from "../session/service/hostCommands";
+import { JamServiceError, type ConnectionState, type Listeners, type Unsubscribe } from "../session/service/socketService";
+import {
+  ClientEvents,
+  type ChatMessage,
+  type ErrorCode,
+  type Role,
+  type Participant,
+  type RecordingInfo,
+  type SessionJoined,
+  type SessionResumed,
+  type Settings,
+  type Transport,
+} from "../types/protocol";
 
 type Events = Listeners;
 type AnyHandler = (payload: never) => void;
+/** One mock per host command (`service.kick`, `service.startRecording`, …), each acking at once. */
+type FakeHostCommands = { [K in HostCommandName]: Mock<JamService[K]> };
+
+export interface FakeJamService extends FakeHostCommands {}
 
 export const FAKE_ROOM = "K7RMQ2";
 export const FAKE_SETTINGS: Settings = { bpm: 120, beatsPerBar: 4, beatUnit: 4, key: null, locked: false, maxParticipants: 16 };
@@ -40,15 +56,7 @@ export class FakeJamService implements JamService {
   joinSession = vi.fn<JamService["joinSession"]>(async (roomCode, name, role) => this.answerJoin(roomCode, name, role));
   leaveSession = vi.fn<JamService["leaveSession"]>(async (roomCode) => ({ roomCode }));
   broadcast = vi.fn<JamService["broadcast"]>();
-  transferHost = vi.fn<JamService["transferHost"]>(async (roomCode) => this.ack(roomCode));
-  updateSettings = vi.fn<JamService["updateSettings"]>(async (roomCode) => this.ack(roomCode));
-  kick = vi.fn<JamService["kick"]>(async (roomCode) => this.ack(roomCode));
-  startTransport = vi.fn<JamService["startTransport"]>(async (roomCode) => this.ack(roomCode));
-  stopTransport = vi.fn<JamService["stopTransport"]>(async (roomCode) => this.ack(roomCode));
-  startRecording = vi.fn<JamService["startRecording"]>(async (roomCode) => this.ack(roomCode));
-  stopRecording = vi.fn<JamService["stopRecording"]>(async (roomCode) => this.ack(roomCode));
   sendChat = vi.fn<JamService["sendChat"]>(async (roomCode) => this.ack(roomCode));
-  setRole = vi.fn<JamService["setRole"]>(async (roomCode) => this.ack(roomCode));
   updateProfile = vi.fn<JamService["updateProfile"]>(async (roomCode) => this.ack(roomCode));
   syncClock = vi.fn<JamService["syncClock"]>(async () => ({ offset: 0, rtt: 2, spread: 0, samples: 1 }));
   serverNow = vi.fn<JamService["serverNow"]>(() => this.now);
@@ -71,6 +79,12 @@ export class FakeJamService implements JamService {
   onEvent = (handler: (p: Events["event"]) => void) => this.listen("event", handler);
   onError = (handler: (p: Events["error"]) => void) => this.listen("error", handler);
   onConnectionState = (handler: (p: ConnectionState) => void) => this.listen("connectionState", handler);
+
+  constructor() {
+    for (const name of HOST_COMMAND_NAMES) {
+      this[name] = vi.fn(async (roomCode: string) => this.ack(roomCode)) as never;
+    }
+  }
 
   /** Our participant id after the nth join (ids change on every join, as on the real server). */
   static idForJoin(n: number): string {
@@ -124,7 +138,7 @@ export class FakeJamService implements JamService {
     const code = roomCode.trim().toUpperCase();
     const refusal = this.refusals[code] ?? (code === FAKE_ROOM ? undefined : "room_not_found");
     if (refusal) {
-      const error = { message: `refused ${code}`, code: refusal, event: "session:join" };
+      const error = { message: `refused ${code}`, code: refusal, event: ClientEvents.SESSION_JOIN };
       this.emit("error", error);
       throw new JamServiceError(error);
     }

@@ -1,6 +1,6 @@
 /** The last moments of the jam, newest first: who joined, who left, who played what. */
 import type { CSSProperties } from "react";
-import type { LogEntry } from "../../hooks/jamReducer";
+import type { LogEntry } from "../../session/state/jamState";
 
 export function ActivityLog({ entries }: { entries: readonly LogEntry[] }) {
   return (

@@ -1,7 +1,7 @@
 /** The chat on the page: history from the join, lines as they come, sending, and markup shown as text. */
 import { act, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { JamServiceError } from "../../services/socketService";
+import { JamServiceError } from "../../session/service/socketService";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
 import { BEN, enterWithBen, myId, freshPageEachTest } from "../../testSupport/jamPage";
 import type { ChatMessage } from "../../types/protocol";

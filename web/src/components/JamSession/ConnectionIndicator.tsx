@@ -2,7 +2,7 @@
  * The link to the server at a glance. The text is exactly "connected", "reconnecting" or
  * "offline"; a first connection attempt counts as "reconnecting" (we are trying to get there).
  */
-import type { ConnectionState } from "../../services/socketService";
+import type { ConnectionState } from "../../session/service/socketService";
 
 export type ShownConnectionState = "connected" | "reconnecting" | "offline";
 

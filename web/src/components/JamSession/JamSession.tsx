@@ -3,18 +3,18 @@
  * lives in useJamSession; usePlayback ties notes (ours and others') to sound, lights and the network.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useJamSession, type JamService } from "../../hooks/useJamSession";
+import { useJamSession, type JamService } from "../../session/hooks/useJamSession";
 import type { Participant } from "../../types/protocol";
 import { useNoteLights } from "../../hooks/useNoteLights";
 import { useAudioUnlock, useLocalPlayer, useRemoteNotePlayer, type SoundEngine } from "../../hooks/usePlayback";
 import { MetronomeLog } from "../../music/beatLog";
 import { colorIn } from "../../music/colors";
 import { synth as defaultSynth } from "../../music/synth";
-import { localNow } from "../../services/clockSync";
-import { socketService } from "../../services/socketService";
+import { localNow } from "../../session/clock/clockSync";
+import { socketService } from "../../session/service/socketService";
 import { roomCodeFromSearch } from "../../session/roomLink";
 import { defaultServerUrl } from "../../session/serverUrl";
-import { useJamDebug } from "../../session/jamDebug";
+import { useJamDebug } from "../../session/hooks/useJamDebug";
 import { readStoredName } from "../../session/storedName";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { Landing } from "./Landing";

@@ -1,8 +1,8 @@
 /** The musical session on the page: host controls, settings, transport, presence, latency, moderation. */
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { localNow } from "../../services/clockSync";
-import { JamServiceError } from "../../services/socketService";
+import { localNow } from "../../session/clock/clockSync";
+import { JamServiceError } from "../../session/service/socketService";
 import { FAKE_ROOM, FAKE_SETTINGS, FakeJamService } from "../../testSupport/fakeJamService";
 import { activity, BEN, enterWithBen, myId, participantItems, participantNames, silentSynth, freshPageEachTest } from "../../testSupport/jamPage";
 

@@ -6,12 +6,13 @@
  */
 import type { CSSProperties } from "react";
 import { assignColors, colorForId } from "../../music/colors";
-import type { ClockEstimate } from "../../services/clockSync";
+import type { ClockEstimate } from "../../session/clock/clockSync";
 import type { Participant, Role } from "../../types/protocol";
 
+/** The host's commands this list sends (../../session/service/hostCommands.ts). */
 export interface ModerationActions {
-  makeHost(userId: string): void;
-  remove(userId: string): void;
+  transferHost(userId: string): void;
+  kick(userId: string): void;
   setRole(userId: string, role: Role): void;
 }
 
@@ -38,7 +39,7 @@ function Moderation({ participant, actions }: { participant: Participant; action
         </button>
       ) : (
         <>
-          <button type="button" className="mini-button" aria-label={`Make ${name} host`} onClick={() => actions.makeHost(id)}>
+          <button type="button" className="mini-button" aria-label={`Make ${name} host`} onClick={() => actions.transferHost(id)}>
             Make host
           </button>
           <button type="button" className="mini-button" aria-label={`Make ${name} a listener`} onClick={() => actions.setRole(id, "listener")}>
@@ -46,7 +47,7 @@ function Moderation({ participant, actions }: { participant: Participant; action
           </button>
         </>
       )}
-      <button type="button" className="mini-button danger" aria-label={`Remove ${name}`} onClick={() => actions.remove(id)}>
+      <button type="button" className="mini-button danger" aria-label={`Remove ${name}`} onClick={() => actions.kick(id)}>
         Remove
       </button>
     </span>

@@ -1,7 +1,7 @@
 /** Recording on the page: host-only Record / Stop recording, the REC indicator, the take's links. */
 import { act, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { JamServiceError } from "../../services/socketService";
+import { JamServiceError } from "../../session/service/socketService";
 import { FAKE_ROOM, FakeJamService } from "../../testSupport/fakeJamService";
 import { activity, enterWithBen, freshPageEachTest } from "../../testSupport/jamPage";
 import type { RecordingInfo } from "../../types/protocol";

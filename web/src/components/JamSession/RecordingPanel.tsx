@@ -4,10 +4,11 @@
  */
 import { useEffect, useState } from "react";
 import type { MetronomeClock } from "../../hooks/useMetronome";
-import { countEvents } from "../../hooks/roomReducer";
+import { countEvents } from "../../session/state/logText";
 import { formatElapsed, takeLinks } from "../../session/takeLinks";
 import type { RecordingInfo } from "../../types/protocol";
 
+/** The host's commands this panel sends (../../session/service/hostCommands.ts). */
 export interface RecordingControls {
   startRecording(): void;
   stopRecording(): void;
@@ -86,11 +87,11 @@ export function RecordingPanel({ recording, isHost, hostName, serverUrl, clock, 
         <RecordingIndicator running={running} elapsedMs={elapsedMs} />
         {isHost &&
           (running ? (
-            <button type="button" className="button stop-recording" onClick={controls.stopRecording}>
+            <button type="button" className="button stop-recording" onClick={() => controls.stopRecording()}>
               Stop recording
             </button>
           ) : (
-            <button type="button" className="button record" onClick={controls.startRecording}>
+            <button type="button" className="button record" onClick={() => controls.startRecording()}>
               Record
             </button>
           ))}

@@ -2,12 +2,12 @@
  * Inside a session: the room header, the tempo and metronome, the instruments, recording, who is
  * here and what just happened. The host's controls appear only for the host.
  */
-import type { HostActions } from "../../hooks/hostCommands";
+import type { HostActions } from "../../session/commands/hostActions";
 import type { LitColors } from "../../hooks/useNoteLights";
-import type { JamState } from "../../hooks/jamReducer";
+import type { JamState } from "../../session/state/jamState";
 import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
 import type { MetronomeLog } from "../../music/beatLog";
-import type { ClockEstimate } from "../../services/clockSync";
+import type { ClockEstimate } from "../../session/clock/clockSync";
 import { ActivityLog } from "./ActivityLog";
 import { ChatPanel } from "./ChatPanel";
 import { InstrumentPicker } from "./InstrumentPicker";

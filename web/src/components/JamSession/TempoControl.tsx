@@ -4,7 +4,7 @@
  * field. Out-of-range values are clamped to what the server accepts.
  */
 import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
-import { formatBpm } from "../../hooks/roomReducer";
+import { formatBpm } from "../../session/state/logText";
 
 export const MIN_BPM = 20;
 export const MAX_BPM = 300;

@@ -3,17 +3,18 @@
  * and Start / Stop. Everyone may turn the audible click on for themselves.
  */
 import { useId, useState } from "react";
-import { formatBpm } from "../../hooks/roomReducer";
+import { formatBpm } from "../../session/state/logText";
 import type { ClickScheduler, MetronomeClock } from "../../hooks/useMetronome";
 import type { MetronomeLog } from "../../music/beatLog";
-import type { Settings, Transport } from "../../types/protocol";
+import type { Settings, SettingsPatch, Transport } from "../../types/protocol";
 import { Metronome } from "./Metronome";
 import { TempoControl } from "./TempoControl";
 
+/** The host's commands this panel sends (../../session/service/hostCommands.ts). */
 export interface TransportControls {
-  setBpm(bpm: number): void;
-  start(): void;
-  stop(): void;
+  updateSettings(settings: SettingsPatch): void;
+  startTransport(): void;
+  stopTransport(): void;
 }
 
 export interface TransportPanelProps {
@@ -37,12 +38,12 @@ export function describeSettings(settings: Settings): string {
 function HostControls({ settings, transport, controls }: Pick<TransportPanelProps, "settings" | "transport" | "controls">) {
   return (
     <div className="host-controls">
-      <TempoControl bpm={settings.bpm} onChange={controls.setBpm} />
+      <TempoControl bpm={settings.bpm} onChange={(bpm) => controls.updateSettings({ bpm })} />
       <div className="transport-buttons">
-        <button type="button" className="button primary" onClick={controls.start} disabled={transport.playing}>
+        <button type="button" className="button primary" onClick={() => controls.startTransport()} disabled={transport.playing}>
           Start
         </button>
-        <button type="button" className="button secondary" onClick={controls.stop} disabled={!transport.playing}>
+        <button type="button" className="button secondary" onClick={() => controls.stopTransport()} disabled={!transport.playing}>
           Stop
         </button>
       </div>

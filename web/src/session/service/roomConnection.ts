@@ -1,54 +1,33 @@
 /**
- * socketService: everything the app says to the Jam Session server goes through here (the seed's
- * client-side service). It wraps the official socket.io-client; payload types are generated from the
- * server's Rust types (../types/protocol.ts), so the two cannot drift apart.
- *
- * Beyond requests and subscriptions it keeps a session alive across network blips: after an abrupt
- * drop it resumes each room with its token (retrying a resume that got no good answer), delivers the
- * missed events in order exactly once (by `seq`), and falls back to a fresh join when the seat is
- * gone. When a server announces it is shutting down (`server:closing`, e.g. a rolling restart) it
- * reconnects by itself, which socket.io-client never does after a server-side disconnect, and
- * resumes there. In a cluster each room lives on one node: a join or resume answered `moved` takes
- * the connection to that node and is asked again there, and when that node goes away the service
- * comes back through the URL it was given, which says where the room lives now (./moves.ts). It
- * also keeps a shared clock.
+ * The socket under SocketService (./socketService.ts): it keeps a session alive across network
+ * blips. After an abrupt drop it resumes each room with its token (retrying a resume that got no
+ * good answer), delivers the missed events in order exactly once (by `seq`), and falls back to a
+ * fresh join when the seat is gone. When a server announces it is shutting down (`server:closing`,
+ * e.g. a rolling restart) it reconnects by itself, which socket.io-client never does after a
+ * server-side disconnect, and resumes there. In a cluster each room lives on one node: a join or
+ * resume answered `moved` takes the connection to that node and is asked again there, and when that
+ * node goes away the service comes back through the URL it was given, which says where the room
+ * lives now (./moves.ts).
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import {
   ClientEvents,
   ServerEvents,
   type AckError,
-  type BroadcastAck,
   type ClockPong,
-  type CommandAck,
   type ErrorPayload,
-  type Instrument,
-  type LeaveAck,
   type Role,
-  type SessionCreated,
   type SessionJoined,
   type SessionResumed,
-  type SettingsPatch,
-} from "../types/protocol";
-import { CLOCK_SAMPLES, ClockKeeper } from "./clockKeeper";
-import type { ClockEstimate } from "./clockSync";
+} from "../../types/protocol";
+import { ClockKeeper } from "../clock/clockKeeper";
 import { DEFAULT_SOCKET_PATH, MAX_HOPS, hopsSoFar, socketTarget, type Move } from "./moves";
-import { ReconnectLoop, backoffMs, sleep } from "./reconnect";
+import { ReconnectLoop, backoffMs, connected, sleep } from "./reconnect";
 import { RoomTracker } from "./roomTracker";
 import { JamServiceError, isAckError, isMoved, movedPayload, type MovedError } from "./serviceError";
-import {
-  ROOM_EVENTS,
-  Subscriptions,
-  type ConnectionState,
-  type Handler,
-  type Listeners,
-  type RoomEventKind,
-} from "./subscriptions";
+import { ROOM_EVENTS, Subscriptions, type ConnectionState, type Listeners, type RoomEventKind } from "./subscriptions";
 
-export type { ConnectionState } from "./subscriptions";
-export type Unsubscribe = () => void;
 export type ConnectOptions = Partial<ManagerOptions & SocketOptions>;
-export { JamServiceError };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Reconnect attempts after `server:closing`: delays up to 0.25 s, 0.5 s, 1 s, … 5 s, until one works. */
@@ -60,10 +39,10 @@ const RESUME_ATTEMPTS = 6;
 const RESUME_RETRY_BASE_MS = 500;
 const RESUME_RETRY_MAX_MS = 5_000;
 
-export class SocketService extends Subscriptions {
+export class RoomConnection extends Subscriptions {
   private socket: Socket | null = null;
-  private readonly rooms = new RoomTracker();
-  private readonly clock = new ClockKeeper(
+  protected readonly rooms = new RoomTracker();
+  protected readonly clock = new ClockKeeper(
     (t0, rttMs) => this.request<ClockPong>(ClientEvents.CLOCK_PING, { t0, rttMs }),
     () => this.socket?.connected === true,
   );
@@ -109,13 +88,6 @@ export class SocketService extends Subscriptions {
     return this.socket;
   }
 
-  /** Creates a room (with optional settings); resolves with its code. The creator joins separately. */
-  createSession(settings?: SettingsPatch): Promise<SessionCreated> {
-    return settings === undefined
-      ? this.request<SessionCreated>(ClientEvents.SESSION_CREATE)
-      : this.request<SessionCreated>(ClientEvents.SESSION_CREATE, { settings });
-  }
-
   /**
    * Joins a room under a display name; resolves with everyone in it and our own identity. In a
    * cluster the connection first moves to the room's node if need be.
@@ -123,104 +95,6 @@ export class SocketService extends Subscriptions {
   joinSession(roomCode: string, name: string, role?: Role): Promise<SessionJoined> {
     const user = role ? { name, role } : { name };
     return this.followingMoves<SessionJoined>(ClientEvents.SESSION_JOIN, { roomCode, user });
-  }
-
-  /** Re-attaches to a seat after a drop (done by itself; public for tools and tests). */
-  resumeSession(roomCode: string, resumeToken: string, lastSeq: number): Promise<SessionResumed> {
-    return this.followingMoves<SessionResumed>(ClientEvents.SESSION_RESUME, { roomCode, resumeToken, lastSeq });
-  }
-
-  async leaveSession(roomCode: string): Promise<LeaveAck> {
-    const ack = await this.request<LeaveAck>(ClientEvents.SESSION_LEAVE, { roomCode });
-    this.rooms.forget(ack.roomCode);
-    return ack;
-  }
-
-  /**
-   * Sends an event to everyone else in the room, fire-and-forget (the fast path for notes).
-   * Refusals arrive through `onError`.
-   */
-  broadcast(roomCode: string, eventName: string, data: unknown): void {
-    this.requireSocket(ClientEvents.EVENT_BROADCAST).emit(ClientEvents.EVENT_BROADCAST, {
-      roomCode,
-      eventName,
-      data,
-    });
-  }
-
-  /** Like `broadcast`, but resolves once the server has relayed it (or rejects with its error). */
-  broadcastWithAck(roomCode: string, eventName: string, data: unknown): Promise<BroadcastAck> {
-    return this.request<BroadcastAck>(ClientEvents.EVENT_BROADCAST, { roomCode, eventName, data });
-  }
-
-  /** Host only: hands the host role to another participant. */
-  transferHost(roomCode: string, userId: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.TRANSFER_HOST, { roomCode, userId });
-  }
-
-  /** Host only: changes some of the room's settings (all or nothing). */
-  updateSettings(roomCode: string, settings: SettingsPatch): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.UPDATE_SETTINGS, { roomCode, settings });
-  }
-
-  /** Host only: removes a participant from the room. */
-  kick(roomCode: string, userId: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.KICK, { roomCode, userId });
-  }
-
-  /** Our keys' sound for everyone in the room; everyone (us included) hears `session:user-updated`. */
-  updateProfile(roomCode: string, instrument: Instrument): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.UPDATE_PROFILE, { roomCode, instrument });
-  }
-
-  /** Host only: makes `userId` a player or a listener; everyone hears `session:user-updated`. */
-  setRole(roomCode: string, userId: string, role: Role): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.SET_ROLE, { roomCode, userId, role });
-  }
-
-  /** Says `text` (trimmed, 1–500 characters) to everyone in the room; we hear it back as `chat:message`. */
-  sendChat(roomCode: string, text: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.CHAT_SEND, { roomCode, text });
-  }
-
-  /**
-   * Host only: starts the transport at server time `at` (default: as soon as everyone can hear of it,
-   * on the running grid's next beat if playing) from `startBeat`.
-   */
-  startTransport(roomCode: string, options: { at?: number; startBeat?: number } = {}): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.TRANSPORT_START, { roomCode, ...options });
-  }
-
-  stopTransport(roomCode: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.TRANSPORT_STOP, { roomCode });
-  }
-
-  /** Host only: starts a take; everyone hears of it through `onRecordingState`. */
-  startRecording(roomCode: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.RECORDING_START, { roomCode });
-  }
-
-  /** Host only: ends the take; its `recording:state` carries the download link. */
-  stopRecording(roomCode: string): Promise<CommandAck> {
-    return this.request<CommandAck>(ClientEvents.RECORDING_STOP, { roomCode });
-  }
-
-  /**
-   * Measures the offset to the server's clock (once the page is idle) and keeps it fresh from then
-   * on; resolves with the estimate: offset, best round trip, and how well the samples agree.
-   */
-  syncClock(samples = CLOCK_SAMPLES): Promise<ClockEstimate> {
-    return this.clock.sync(samples);
-  }
-
-  /** The server's time now, in ms since the epoch (local time until the clock is synced). */
-  serverNow(): number {
-    return this.clock.now();
-  }
-
-  /** The latest clock estimate, if synced. */
-  get clockEstimate(): ClockEstimate | null {
-    return this.clock.estimate;
   }
 
   private forwardServerEvents(socket: Socket): void {
@@ -355,7 +229,7 @@ export class SocketService extends Subscriptions {
    * Sends a join or resume, following `moved` answers: the connection goes to the room's node and
    * the request is asked again there, at most MAX_HOPS times; then the `moved` refusal stands.
    */
-  private async followingMoves<T>(event: string, payload: { roomCode: string; [key: string]: unknown }): Promise<T> {
+  protected async followingMoves<T>(event: string, payload: { roomCode: string; [key: string]: unknown }): Promise<T> {
     for (let hops = 1; ; hops++) {
       try {
         return await this.request<T>(event, payload);
@@ -428,7 +302,7 @@ export class SocketService extends Subscriptions {
     if (kind) this.onRoomEvent(kind, data as Listeners[typeof kind]);
   }
 
-  private requireSocket(event: string): Socket {
+  protected requireSocket(event: string): Socket {
     if (!this.socket) {
       throw new JamServiceError({ message: "not connected", code: "not_connected", event });
     }
@@ -436,7 +310,7 @@ export class SocketService extends Subscriptions {
   }
 
   /** Emits with an ack; resolves with the reply or rejects with the server's error. */
-  private async request<T>(event: string, payload?: unknown): Promise<T> {
+  protected async request<T>(event: string, payload?: unknown): Promise<T> {
     const socket = this.requireSocket(event);
     const args = payload === undefined ? [] : [payload];
     let reply: T | AckError;
@@ -449,26 +323,3 @@ export class SocketService extends Subscriptions {
     return reply;
   }
 }
-
-/**
- * Resolves once `socket` connects; rejects if its first attempt fails, or after `limitMs` (a move
- * must not wait forever, e.g. for a socket that `disconnect` dropped meanwhile).
- */
-function connected(socket: Socket, limitMs?: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = limitMs === undefined ? undefined : setTimeout(() => reject(new Error("no connection")), limitMs);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once("connect_error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
-
-export type { Handler, Listeners };
-
-/** The app's shared instance (the seed's singleton module). Tests create their own instances. */
-export const socketService = new SocketService();

@@ -1,15 +1,11 @@
 /**
- * What the jam page does with the server, as plain functions over one context: create, join,
- * leave, send, and the reactions to server events. Getting back into the room after a dropped
- * connection is the service's job (it resumes by itself); the page only follows what it reports.
- * The context holds refs, because socket handlers outlive React renders.
+ * What the jam page does with the server, as plain functions over one context (./sessionContext.ts):
+ * create, join, leave, send, and the reactions to server events. Getting back into the room after a
+ * dropped connection is the service's job (it resumes by itself); the page only follows what it
+ * reports. The host's commands are ./hostActions.ts.
  */
-import { readNoteMessage, SUSTAIN_PEDAL, type NoteMessage, type PlayData } from "../music/noteMessages";
-import { drumName, noteName } from "../music/notes";
-import type { ConnectionState, SocketService } from "../services/socketService";
-import { describeError, friendlyMessage, KICKED_MESSAGE, sessionEndedMessage } from "../session/errorMessages";
-import { normalizeRoomCode } from "../session/roomLink";
-import { storeName } from "../session/storedName";
+import { readNoteMessage, SUSTAIN_PEDAL, type PlayData } from "../../music/noteMessages";
+import { drumName, noteName } from "../../music/notes";
 import {
   ClientEvents,
   type BroadcastEvent,
@@ -19,76 +15,12 @@ import {
   type SessionKicked,
   type SessionResumed,
   type UserLeft,
-} from "../types/protocol";
-import type { JamAction } from "./jamReducer";
-
-/** What the page needs from socketService; tests pass a fake with the same shape. */
-export type JamService = Pick<
-  SocketService,
-  | "connect"
-  | "disconnect"
-  | "connectionState"
-  | "createSession"
-  | "joinSession"
-  | "leaveSession"
-  | "broadcast"
-  | "transferHost"
-  | "updateSettings"
-  | "kick"
-  | "startTransport"
-  | "stopTransport"
-  | "startRecording"
-  | "stopRecording"
-  | "syncClock"
-  | "serverNow"
-  | "clockEstimate"
-  | "onSessionJoined"
-  | "onSessionResumed"
-  | "onUserJoined"
-  | "onUserLeft"
-  | "onUserAway"
-  | "onUserBack"
-  | "onHostChanged"
-  | "onSettingsChanged"
-  | "onChatMessage"
-  | "onUserUpdated"
-  | "sendChat"
-  | "setRole"
-  | "updateProfile"
-  | "onTransportState"
-  | "onRecordingState"
-  | "onLatency"
-  | "onKicked"
-  | "onEvent"
-  | "onError"
-  | "onConnectionState"
->;
-
-export type RemoteNoteHandler = (message: NoteMessage, senderId: string) => void;
-
-/**
- * What the player asked for. `member` is true while we are in the room on the current connection;
- * `myId` is our participant id there, once in (a resume keeps it, a fallback join changes it).
- */
-export interface Intent {
-  name: string;
-  roomCode: string;
-  active: boolean;
-  member: boolean;
-  joinedOnce: boolean;
-  myId: string;
-}
-
-export const IDLE_INTENT: Intent = { name: "", roomCode: "", active: false, member: false, joinedOnce: false, myId: "" };
-
-export interface SessionContext {
-  service: JamService;
-  dispatch(action: JamAction): void;
-  intent: { current: Intent };
-  /** Bumped by every create/join/leave, so answers to an abandoned attempt are ignored. */
-  attempt: { current: number };
-  remoteNote: { current: RemoteNoteHandler };
-}
+} from "../../types/protocol";
+import { describeError, friendlyMessage, KICKED_MESSAGE, sessionEndedMessage } from "../errorMessages";
+import { normalizeRoomCode } from "../roomLink";
+import type { ConnectionState } from "../service/subscriptions";
+import { storeName } from "../storedName";
+import { IDLE_INTENT, type SessionContext } from "./sessionContext";
 
 function isOurRoom(ctx: SessionContext, roomCode: string): boolean {
   const intent = ctx.intent.current;

@@ -4,13 +4,13 @@
  * browser's offline mode does not close a websocket that is already open.
  */
 import { useEffect } from "react";
-import type { LoggedBeat, MetronomeLog } from "../music/beatLog";
-import type { ClockEstimate } from "../services/clockSync";
-import type { ExpressionState } from "../music/expression";
-import type { PlayedVoice } from "../music/synth";
-import type { SoundEngine } from "../hooks/usePlayback";
-import type { JamService } from "../hooks/useJamSession";
-import type { SocketService } from "../services/socketService";
+import type { SoundEngine } from "../../hooks/usePlayback";
+import type { LoggedBeat, MetronomeLog } from "../../music/beatLog";
+import type { ExpressionState } from "../../music/expression";
+import type { PlayedVoice } from "../../music/synth";
+import type { ClockEstimate } from "../clock/clockSync";
+import type { JamService } from "../commands/sessionContext";
+import type { SocketService } from "../service/socketService";
 
 export interface JamDebug {
   /** Server times (ms since the epoch) of the metronome's latest beats shown, oldest first. */

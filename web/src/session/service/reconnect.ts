@@ -1,7 +1,7 @@
 /**
  * Coming back after the server went away on purpose, and retrying what got no good answer: delays
  * grow exponentially and are jittered, so a node's clients, all told at once that it is closing, do
- * not all return in the same instant.
+ * not all return in the same instant. Also how a (re)opened socket is awaited.
  */
 import type { Socket } from "socket.io-client";
 
@@ -43,4 +43,22 @@ export class ReconnectLoop {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/**
+ * Resolves once `socket` connects; rejects if its first attempt fails, or after `limitMs` (a move
+ * must not wait forever, e.g. for a socket that `disconnect` dropped meanwhile).
+ */
+export function connected(socket: Socket, limitMs?: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = limitMs === undefined ? undefined : setTimeout(() => reject(new Error("no connection")), limitMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once("connect_error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }

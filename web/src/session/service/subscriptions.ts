@@ -1,24 +1,25 @@
 /**
  * The service's typed subscriptions: each `on…` method registers a handler and returns the function
- * that removes it. Kept apart from the connection logic in socketService.ts.
+ * that removes it. Kept apart from the connection logic in roomConnection.ts.
  */
-import type {
-  BroadcastEvent,
-  ChatMessage,
-  ErrorPayload,
-  HostChanged,
-  LatencyReport,
-  RecordingState,
-  SessionJoined,
-  SessionKicked,
-  SessionResumed,
-  SettingsChanged,
-  TransportState,
-  UserJoined,
-  UserLeft,
-  UserPresence,
-  UserUpdated,
-} from "../types/protocol";
+import {
+  ServerEvents,
+  type BroadcastEvent,
+  type ChatMessage,
+  type ErrorPayload,
+  type HostChanged,
+  type LatencyReport,
+  type RecordingState,
+  type SessionJoined,
+  type SessionKicked,
+  type SessionResumed,
+  type SettingsChanged,
+  type TransportState,
+  type UserJoined,
+  type UserLeft,
+  type UserPresence,
+  type UserUpdated,
+} from "../../types/protocol";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 export type Handler<T> = (payload: T) => void;
@@ -44,19 +45,19 @@ export interface Listeners {
   connectionState: ConnectionState;
 }
 
-/** Server events that carry a room `seq`, and the subscription each feeds. */
+/** Server events that carry a room `seq` (keyed by the generated names), and the subscription each feeds. */
 export const ROOM_EVENTS = {
-  "session:user-joined": "userJoined",
-  "session:user-left": "userLeft",
-  "session:user-away": "userAway",
-  "session:user-back": "userBack",
-  "session:user-updated": "userUpdated",
-  "session:host-changed": "hostChanged",
-  "session:settings-changed": "settingsChanged",
-  "transport:state": "transportState",
-  "recording:state": "recordingState",
-  "event:broadcast": "event",
-  "chat:message": "chatMessage",
+  [ServerEvents.USER_JOINED]: "userJoined",
+  [ServerEvents.USER_LEFT]: "userLeft",
+  [ServerEvents.USER_AWAY]: "userAway",
+  [ServerEvents.USER_BACK]: "userBack",
+  [ServerEvents.USER_UPDATED]: "userUpdated",
+  [ServerEvents.HOST_CHANGED]: "hostChanged",
+  [ServerEvents.SETTINGS_CHANGED]: "settingsChanged",
+  [ServerEvents.TRANSPORT_STATE]: "transportState",
+  [ServerEvents.RECORDING_STATE]: "recordingState",
+  [ServerEvents.EVENT_BROADCAST]: "event",
+  [ServerEvents.CHAT_MESSAGE]: "chatMessage",
 } as const satisfies Record<string, keyof Listeners>;
 
 export type RoomEventKind = (typeof ROOM_EVENTS)[keyof typeof ROOM_EVENTS];

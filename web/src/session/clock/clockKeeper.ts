@@ -4,7 +4,7 @@
  * it re-syncs by itself: after 1, 2 and 4 s, every 5 s in the first minute (the estimate tightens
  * while the page is quiet), then every half minute. One sync runs at a time.
  */
-import type { ClockPong } from "../types/protocol";
+import type { ClockPong } from "../../types/protocol";
 import { ClockFilter, estimateFrom, localNow, pageSettled, type ClockEstimate } from "./clockSync";
 
 /** Sends one `clock:ping {t0, rttMs}` and resolves with its pong. */

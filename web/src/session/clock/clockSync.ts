@@ -5,7 +5,7 @@
  * and their median is the estimate: one bad sample cannot move it. Samples are taken once the page
  * has settled, kept in a rolling window and refreshed often in the first minute, then slower.
  */
-import type { ClockPong } from "../types/protocol";
+import type { ClockPong } from "../../types/protocol";
 
 export interface ClockEstimate {
   /** Server time minus local time, in ms. */

@@ -3,18 +3,19 @@
  * live participants, the room's host, settings, transport, recording and latency, relayed notes
  * and errors. After a dropped connection the service resumes the room by itself; the hook follows
  * its reports.
- * The logic lives in sessionCommands.ts and hostCommands.ts; this hook binds it to React state.
+ * The logic lives in ../commands/ and ../state/; this hook binds it to React state.
  */
 import { useEffect, useMemo, useReducer, useRef } from "react";
-import type { PlayData } from "../music/noteMessages";
-import type { Instrument } from "../types/protocol";
-import { hostActions, type HostActions } from "./hostCommands";
-import { initialJamState, jamReducer, type JamAction, type JamState } from "./jamReducer";
-import * as commands from "./sessionCommands";
-import type { JamService, RemoteNoteHandler, SessionContext } from "./sessionCommands";
+import type { PlayData } from "../../music/noteMessages";
+import type { Instrument } from "../../types/protocol";
+import { hostActions, type HostActions } from "../commands/hostActions";
+import * as commands from "../commands/sessionCommands";
+import { IDLE_INTENT, type JamService, type RemoteNoteHandler, type SessionContext } from "../commands/sessionContext";
+import { jamReducer } from "../state/jamReducer";
+import { initialJamState, type JamAction, type JamState } from "../state/jamState";
 
-export type { JamService, RemoteNoteHandler } from "./sessionCommands";
-export type { HostActions } from "./hostCommands";
+export type { JamService, RemoteNoteHandler } from "../commands/sessionContext";
+export type { HostActions } from "../commands/hostActions";
 
 export interface JamSessionApi {
   state: JamState;
@@ -62,7 +63,7 @@ export function useJamSession(
   initialName = "",
 ): JamSessionApi {
   const [state, dispatch] = useReducer(jamReducer, initialName, initialJamState);
-  const intent = useRef({ ...commands.IDLE_INTENT });
+  const intent = useRef({ ...IDLE_INTENT });
   const attempt = useRef(0);
   const remoteNote = useRef(onRemoteNote);
   remoteNote.current = onRemoteNote;

@@ -1,5 +1,5 @@
 /** The one error type the service's requests reject with. */
-import type { AckError, ErrorCode, ErrorPayload } from "../types/protocol";
+import type { AckError, ErrorCode, ErrorPayload } from "../../types/protocol";
 
 /** Codes of our own, beside the server's. */
 type LocalCode = "timeout" | "not_connected";

@@ -3,7 +3,7 @@
  * participant id and resume token, and the last room `seq` it saw — so replayed and live events are
  * delivered once each, in order.
  */
-import type { Role, SessionJoined } from "../types/protocol";
+import type { Role, SessionJoined } from "../../types/protocol";
 
 export interface TrackedRoom {
   roomCode: string;
