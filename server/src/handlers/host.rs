@@ -1,7 +1,7 @@
 //! The host's commands: one table of event → payload → [`HostCommand`], one handler for all of
 //! them. Each is acked with `{roomCode, seq}`; everyone (host included) hears the resulting room
 //! events, and a kicked participant is told. A new command is a row here (its wire type and event
-//! name in protocol/), a variant and its rule in sessions/host_command.rs.
+//! name in protocol/), a variant and its rule in sessions/room/command.rs.
 
 use serde::de::DeserializeOwned;
 use socketioxide::adapter::Adapter;

@@ -1,4 +1,4 @@
-//! Relaying, chat and profile changes, each on one locked room (the host's commands: host_command.rs).
+//! Relaying, chat and profile changes, each on one locked room (the host's commands: host.rs).
 
 use crate::error::JamError;
 use crate::protocol::{BroadcastRequest, Instrument};

@@ -1,8 +1,8 @@
 //! One room's state and its membership rules: members in join order, host succession, away/resume,
 //! and the per-room sequence of events with its replay buffer. Time mostly comes in as arguments;
 //! joining and leaving read the server clock the room was given, for the recording's timeline.
-//! The host's commands are dispatched in `host_command.rs`; their rules and relaying live in
-//! `rules.rs`.
+//! The host's commands are dispatched in `command.rs` (the host checked once); their rules and
+//! relaying live in `rules.rs`, `roles.rs` and `takes.rs`; the fields are private to this folder.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
