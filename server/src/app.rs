@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::IntoResponse;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -18,13 +18,14 @@ use socketioxide::layer::SocketIoLayer;
 use socketioxide::{SocketIo, SocketIoBuilder};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::downloads;
 use crate::handlers;
+use crate::handlers::client_ip::client_ip;
 use crate::metrics::Metrics;
+use crate::page;
 use crate::protocol::{server, ServerClosing};
 use crate::room_api;
 use crate::sessions::replica::Replica;
@@ -74,6 +75,7 @@ pub async fn run(
         public_url,
         metrics: Metrics::default(),
         trusted_proxies: config.trusted_proxies.clone(),
+        metrics_allow: config.metrics_allow.clone(),
     });
     let heartbeat = state.cluster.clone().map(|cluster| {
         let counted = state.clone();
@@ -135,7 +137,7 @@ async fn serve<A: Adapter>(
             tracing::warn!(dir = %dir.display(), "no index.html there: build the page with `npm run build` in web/");
         }
         tracing::info!(dir = %dir.display(), "serving the web page");
-        router = router.fallback_service(ServeDir::new(dir));
+        router = router.fallback_service(page::service(dir));
     }
     let router = router.layer(socket_layer).layer(cors(&config.cors_origins));
 
@@ -193,12 +195,26 @@ async fn readyz(State(state): State<SharedState>) -> (StatusCode, &'static str) 
     }
 }
 
-async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
+/// The counters, for the addresses `--metrics-allow` lists (403 for anyone else).
+async fn metrics(
+    State(state): State<SharedState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    let client = client_ip(peer.ip(), forwarded, &state.trusted_proxies);
+    if !state.metrics_allow.iter().any(|net| net.contains(client)) {
+        return (StatusCode::FORBIDDEN, "forbidden: see --metrics-allow\n").into_response();
+    }
     let content_type = "text/plain; version=0.0.4; charset=utf-8";
     (
         [(header::CONTENT_TYPE, content_type)],
         state.metrics.render(&state.sessions),
     )
+        .into_response()
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

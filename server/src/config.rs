@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 
+use crate::metrics_access::IpNet;
 use crate::sessions::Limits;
 
 #[derive(Debug, Clone, Parser)]
@@ -40,6 +41,17 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Addresses or networks that may read `/metrics` (repeatable, or comma-separated in the env
+    /// var), e.g. `10.0.0.0/8`; others get 403. Behind `--trusted-proxy` balancers the client's
+    /// address is read from `X-Forwarded-For`.
+    #[arg(
+        long = "metrics-allow",
+        env = "JAM_METRICS_ALLOW",
+        value_delimiter = ',',
+        default_values_t = [IpNet::LOCALHOST_V4, IpNet::LOCALHOST_V6]
+    )]
+    pub metrics_allow: Vec<IpNet>,
 
     /// Most players in one room (listeners are counted apart).
     #[arg(long, env = "JAM_MAX_PARTICIPANTS", default_value_t = 16)]

@@ -16,7 +16,8 @@
 //! - [`error`]: [`JamError`](error::JamError) and its stable wire codes.
 //! - [`relay_value`]: a JSON value that keeps binary attachments and key order, for relaying `data`.
 //! - [`recording`]: a take's content and its export as Standard MIDI File or JSON.
-//! - [`metrics`]: counters rendered in the Prometheus text format.
+//! - [`metrics`]: counters rendered in the Prometheus text format; [`metrics_access`] who may read them.
+//! - [`page`]: the built web page — precompressed files, cache policy, security headers.
 //! - [`downloads`]: the HTTP route that serves finished takes.
 //! - [`room_api`]: `GET /api/rooms/{code}`, where a room is served.
 //! - [`cluster`]: several nodes sharing a Redis (`--redis-url`): each room lives on its owner node;
@@ -32,6 +33,8 @@ pub mod downloads;
 pub mod error;
 pub mod handlers;
 pub mod metrics;
+pub mod metrics_access;
+pub mod page;
 pub mod protocol;
 pub mod recording;
 pub mod relay_value;

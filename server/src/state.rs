@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::cluster::Cluster;
 use crate::metrics::Metrics;
+use crate::metrics_access::IpNet;
 use crate::sessions::SessionManager;
 
 /// State shared by every handler.
@@ -17,6 +18,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Who may read `/metrics` (`--metrics-allow`).
+    pub metrics_allow: Vec<IpNet>,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -4,7 +4,7 @@
 
 mod broadcast;
 mod chat;
-mod client_ip;
+pub mod client_ip;
 mod clock;
 pub mod disconnect;
 pub mod dispatch;
