@@ -20,32 +20,24 @@ import type {
   UserLeft,
   UserUpdated,
 } from "../../types/protocol";
-import { CHAT_LIMIT, LOG_LIMIT, NO_ROOM, type JamAction, type JamState, type LogEntry } from "./jamState";
+import {
+  CHAT_LIMIT,
+  LOG_LIMIT,
+  NO_ROOM,
+  type JamAction,
+  type JamState,
+  type LogEntry,
+  type ServerPayloads,
+} from "./jamState";
 import { describeSettingsChange, leaveText, takeEndText } from "./logText";
 
 export function jamReducer(state: JamState, action: JamAction): JamState {
+  if ("payload" in action) return applyServerEvent(state, action);
   switch (action.type) {
     case "connection":
       return { ...state, connection: action.state };
     case "joining":
       return { ...state, phase: "joining", name: action.name, roomCode: action.roomCode, error: "", log: [] };
-    case "joined":
-      return applyJoined(state, action.payload);
-    case "userJoined":
-      return applyUserJoined(state, action.payload);
-    case "userLeft":
-      return applyUserLeft(state, action.payload);
-    case "resumed":
-    case "userAway":
-    case "userBack":
-    case "userUpdated":
-    case "hostChanged":
-    case "settingsChanged":
-    case "transport":
-    case "recording":
-    case "latency":
-    case "chat":
-      return applyRoomEvent(state, action);
     case "played":
       return applyPlayed(state, action.what, action.senderId);
     case "left":
@@ -57,33 +49,33 @@ export function jamReducer(state: JamState, action: JamAction): JamState {
   }
 }
 
-/** The musical room's events; each ignores events of another room or outside a session. */
-function applyRoomEvent(state: JamState, action: JamAction): JamState {
-  if (state.phase !== "session" || !("payload" in action) || action.payload.roomCode !== state.roomCode) return state;
-  switch (action.type) {
-    case "resumed":
-      return applyResumed(state, action.payload);
-    case "userAway":
-      return applyPresence(state, action.payload.userId, true);
-    case "userBack":
-      return applyPresence(state, action.payload.userId, false);
-    case "userUpdated":
-      return applyUserUpdated(state, action.payload);
-    case "hostChanged":
-      return applyHostChanged(state, action.payload);
-    case "settingsChanged":
-      return applySettings(state, action.payload);
-    case "transport":
-      return applyTransport(state, action.payload);
-    case "recording":
-      return applyRecording(state, action.payload);
-    case "latency":
-      return applyLatency(state, action.payload);
-    case "chat":
-      return applyChat(state, action.payload);
-    default:
-      return state;
-  }
+type Apply<K extends keyof ServerPayloads> = (state: JamState, payload: ServerPayloads[K]) => JamState;
+
+/** How each server event applies: one entry per event, so none can be forgotten. */
+const SERVER_EVENTS: { [K in keyof ServerPayloads]: Apply<K> } = {
+  joined: applyJoined,
+  userJoined: applyUserJoined,
+  userLeft: applyUserLeft,
+  resumed: inRoom(applyResumed),
+  userAway: inRoom((state, p) => applyPresence(state, p.userId, true)),
+  userBack: inRoom((state, p) => applyPresence(state, p.userId, false)),
+  userUpdated: inRoom(applyUserUpdated),
+  hostChanged: inRoom(applyHostChanged),
+  settingsChanged: inRoom(applySettings),
+  transport: inRoom(applyTransport),
+  recording: inRoom(applyRecording),
+  latency: inRoom(applyLatency),
+  chat: inRoom(applyChat),
+};
+
+function applyServerEvent<K extends keyof ServerPayloads>(state: JamState, action: { type: K; payload: ServerPayloads[K] }) {
+  return (SERVER_EVENTS[action.type] as Apply<K>)(state, action.payload);
+}
+
+/** A musical room's event: ignored outside a session or when it is another room's. */
+function inRoom<P extends { roomCode: string }>(apply: (state: JamState, payload: P) => JamState) {
+  return (state: JamState, payload: P) =>
+    state.phase !== "session" || payload.roomCode !== state.roomCode ? state : apply(state, payload);
 }
 
 function withLog(state: JamState, text: string, color?: string): JamState {

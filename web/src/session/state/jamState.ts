@@ -56,22 +56,30 @@ export interface JamState {
   nextLogId: number;
 }
 
+/** The payload each server event's action carries, by action type: `{ type, payload }`. */
+export interface ServerPayloads {
+  joined: SessionJoined;
+  userJoined: UserJoined;
+  userLeft: UserLeft;
+  resumed: SessionResumed;
+  userAway: UserPresence;
+  userBack: UserPresence;
+  userUpdated: UserUpdated;
+  hostChanged: HostChanged;
+  settingsChanged: SettingsChanged;
+  transport: TransportState;
+  recording: RecordingState;
+  latency: LatencyReport;
+  chat: ChatMessage;
+}
+
+/** A server event as an action. */
+export type ServerAction = { [K in keyof ServerPayloads]: { type: K; payload: ServerPayloads[K] } }[keyof ServerPayloads];
+
 export type JamAction =
+  | ServerAction
   | { type: "connection"; state: ConnectionState }
   | { type: "joining"; name: string; roomCode: string }
-  | { type: "joined"; payload: SessionJoined }
-  | { type: "userJoined"; payload: UserJoined }
-  | { type: "userLeft"; payload: UserLeft }
-  | { type: "resumed"; payload: SessionResumed }
-  | { type: "userAway"; payload: UserPresence }
-  | { type: "userBack"; payload: UserPresence }
-  | { type: "userUpdated"; payload: UserUpdated }
-  | { type: "hostChanged"; payload: HostChanged }
-  | { type: "settingsChanged"; payload: SettingsChanged }
-  | { type: "transport"; payload: TransportState }
-  | { type: "recording"; payload: RecordingState }
-  | { type: "latency"; payload: LatencyReport }
-  | { type: "chat"; payload: ChatMessage }
   /** Someone played `what` ("C4", "Snare"); no senderId means we did. */
   | { type: "played"; senderId?: string; what: string }
   | { type: "left" }
