@@ -131,6 +131,15 @@ async fn the_page_is_locked_down_by_its_headers() {
     assert_eq!(socket_io.header("cache-control"), None);
 }
 
+/// The status `/metrics` answers, to a request from loopback or forwarded for `client`.
+async fn metrics_status(addr: std::net::SocketAddr, client: Option<&str>) -> u16 {
+    let forwarded: Vec<(&str, &str)> = client
+        .map(|ip| ("x-forwarded-for", ip))
+        .into_iter()
+        .collect();
+    get(addr, "/metrics", &forwarded).await.status
+}
+
 #[tokio::test]
 async fn metrics_are_only_for_the_listed_addresses() {
     let mut config = jam_server::Config::defaults();
@@ -143,19 +152,12 @@ async fn metrics_are_only_for_the_listed_addresses() {
     // Behind a trusted balancer, the client's address comes from X-Forwarded-For.
     config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     let proxied = TestServer::start_with(config).await;
-    let scraper = get(proxied.addr, "/metrics", &[("x-forwarded-for", "10.1.2.3")]).await;
-    assert_eq!(scraper.status, 200);
-    let stranger = get(
-        proxied.addr,
-        "/metrics",
-        &[("x-forwarded-for", "203.0.113.7")],
-    )
-    .await;
-    assert_eq!(stranger.status, 403);
+    assert_eq!(metrics_status(proxied.addr, Some("10.1.2.3")).await, 200);
+    assert_eq!(metrics_status(proxied.addr, Some("203.0.113.7")).await, 403);
 
     let local = TestServer::start().await;
     assert_eq!(
-        get(local.addr, "/metrics", &[]).await.status,
+        metrics_status(local.addr, None).await,
         200,
         "loopback by default"
     );

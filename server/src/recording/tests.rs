@@ -27,6 +27,17 @@ pub(super) fn take(max_events: usize) -> Take {
     Take::start(T0, meter(120.0), people, max_events)
 }
 
+/// Records event `name` with `json` data from `sender` at `at`.
+pub(super) fn record(
+    take: &mut Take,
+    at: f64,
+    sender: &str,
+    name: &str,
+    json: &str,
+) -> RecordOutcome {
+    take.record(at, sender, name, &data(json))
+}
+
 pub(super) fn note_on(take: &mut Take, at: f64, sender: &str, note: u8) -> RecordOutcome {
     let json = format!(r#"{{"note": {note}, "velocity": 100}}"#);
     take.record(at, sender, NOTE_ON, &data(&json))
@@ -62,11 +73,12 @@ fn stop_closes_hanging_notes_at_the_stop_time() {
     note_on(&mut t, T0 + 30.0, "b", 60);
     t.record(T0 + 40.0, "a", NOTE_OFF, &data(r#"{"note": 60}"#));
     // Velocity 0 is a note-off, by MIDI convention.
-    t.record(
+    record(
+        &mut t,
         T0 + 50.0,
         "b",
         NOTE_ON,
-        &data(r#"{"note": 60, "velocity": 0}"#),
+        r#"{"note": 60, "velocity": 0}"#,
     );
     t.stop(T0 + 500.0, StopReason::Stopped);
     assert_eq!(t.event_count(), 6, "5 recorded + 1 closing note-off");

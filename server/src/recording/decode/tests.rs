@@ -7,35 +7,50 @@ fn decoded(event_name: &str, json: &str) -> Decoded {
 
 #[test]
 fn recorded_names_decode_with_channel_defaulting_to_zero() {
-    let on = decoded(NOTE_ON, r#"{"note": 60, "velocity": 100}"#);
-    let expected = TakeEventKind::NoteOn {
-        channel: 0,
-        note: 60,
-        velocity: 100,
-    };
-    assert_eq!(on, Decoded::Event(expected));
-    let off = decoded(NOTE_OFF, r#"{"note": 36, "channel": 9}"#);
-    let expected = TakeEventKind::NoteOff {
-        channel: 9,
-        note: 36,
-    };
-    assert_eq!(off, Decoded::Event(expected));
-    let cc = decoded(
-        CONTROL_CHANGE,
-        r#"{"controller": 64, "value": 127, "channel": null}"#,
-    );
-    let expected = TakeEventKind::ControlChange {
-        channel: 0,
-        controller: 64,
-        value: 127,
-    };
-    assert_eq!(cc, Decoded::Event(expected));
-    let bend = decoded(PITCH_BEND, r#"{"value": -8192, "channel": 15}"#);
-    let expected = TakeEventKind::PitchBend {
-        channel: 15,
-        value: -8192,
-    };
-    assert_eq!(bend, Decoded::Event(expected));
+    use TakeEventKind::*;
+    let cases = [
+        (
+            NOTE_ON,
+            r#"{"note": 60, "velocity": 100}"#,
+            NoteOn {
+                channel: 0,
+                note: 60,
+                velocity: 100,
+            },
+        ),
+        (
+            NOTE_OFF,
+            r#"{"note": 36, "channel": 9}"#,
+            NoteOff {
+                channel: 9,
+                note: 36,
+            },
+        ),
+        (
+            CONTROL_CHANGE,
+            r#"{"controller": 64, "value": 127, "channel": null}"#,
+            ControlChange {
+                channel: 0,
+                controller: 64,
+                value: 127,
+            },
+        ),
+        (
+            PITCH_BEND,
+            r#"{"value": -8192, "channel": 15}"#,
+            PitchBend {
+                channel: 15,
+                value: -8192,
+            },
+        ),
+    ];
+    for (name, json, expected) in cases {
+        assert_eq!(
+            decoded(name, json),
+            Decoded::Event(expected),
+            "{name} {json}"
+        );
+    }
 }
 
 #[test]

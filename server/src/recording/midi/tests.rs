@@ -2,7 +2,7 @@
 
 use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 
-use crate::recording::tests::{data, meter, note_on, take, T0};
+use crate::recording::tests::{data, meter, note_on, record, take, T0};
 use crate::recording::*;
 
 /// Each event of a track with its absolute tick (the running sum of deltas).
@@ -67,12 +67,8 @@ fn played() -> Take {
     let kick = data(r#"{"note": 36, "velocity": 90, "channel": 9}"#);
     t.record(T0 + 1_500.0, "b", NOTE_ON, &kick);
     t.record(T0 + 2_000.0, "b", PITCH_BEND, &data(r#"{"value": -8192}"#));
-    t.record(
-        T0 + 2_000.0,
-        "b",
-        CONTROL_CHANGE,
-        &data(r#"{"controller": 64, "value": 127}"#),
-    );
+    let pedal = r#"{"controller": 64, "value": 127}"#;
+    record(&mut t, T0 + 2_000.0, "b", CONTROL_CHANGE, pedal);
     t.participant_joined(T0 + 1_500.0, "c", "Cy");
     t.stop(T0 + 3_000.0, StopReason::Stopped);
     t

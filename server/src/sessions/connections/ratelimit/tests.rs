@@ -41,26 +41,20 @@ fn bucket_ignores_time_going_backwards() {
 fn drops_notify_at_most_once_per_second() {
     let t0 = Instant::now();
     let mut limiter = EventLimiter::new(1.0, 1.0, Duration::from_secs(10), t0);
-    assert_eq!(limiter.check(t0), RateDecision::Allow);
-    assert_eq!(limiter.check(t0), RateDecision::Drop { notify: true });
-    assert_eq!(
-        limiter.check(ms(t0, 10)),
-        RateDecision::Drop { notify: false }
-    );
-    assert_eq!(
-        limiter.check(ms(t0, 999)),
-        RateDecision::Drop { notify: false }
-    );
+    let drop = |notify| RateDecision::Drop { notify };
     // The token refilled at 1000 ms is spent at once; the next drop may notify again.
-    assert_eq!(limiter.check(ms(t0, 1000)), RateDecision::Allow);
-    assert_eq!(
-        limiter.check(ms(t0, 1001)),
-        RateDecision::Drop { notify: true }
-    );
-    assert_eq!(
-        limiter.check(ms(t0, 1500)),
-        RateDecision::Drop { notify: false }
-    );
+    let steps = [
+        (0, RateDecision::Allow),
+        (0, drop(true)),
+        (10, drop(false)),
+        (999, drop(false)),
+        (1000, RateDecision::Allow),
+        (1001, drop(true)),
+        (1500, drop(false)),
+    ];
+    for (at, expected) in steps {
+        assert_eq!(limiter.check(ms(t0, at)), expected, "at {at} ms");
+    }
 }
 
 #[test]
