@@ -36,19 +36,38 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser context (its own cookies and storage: a second person) with one page. */
+/**
+ * A fresh browser context (its own cookies and storage: a second person) with one page. Uncaught
+ * exceptions and Content-Security-Policy violations (Chromium's console report, and each
+ * `securitypolicyviolation` event, which also covers what the console leaves out) are its errors.
+ */
 export async function openPerson(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(err.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes(CSP)) errors.push(message.text());
+  });
+  await page.addInitScript(reportPolicyViolations, CSP);
   pageErrors.set(page, errors);
   return page;
 }
 
+const CSP = "Content Security Policy";
+
+/** Runs in the page before its scripts: says each policy violation on the console, where it is collected. */
+function reportPolicyViolations(csp: string): void {
+  document.addEventListener("securitypolicyviolation", (event) => {
+    const where = `${event.sourceFile || "the page"}:${event.lineNumber}`;
+    const sample = event.sample ? ` (${event.sample})` : "";
+    console.error(`${csp} violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${where}${sample}`);
+  });
+}
+
 const pageErrors = new WeakMap<Page, string[]>();
 
-/** Uncaught exceptions the page has thrown so far: a working page throws none. */
+/** Uncaught exceptions and policy violations the page has had so far: a working page has none. */
 export function errorsOf(page: Page): string[] {
   return pageErrors.get(page) ?? [];
 }
@@ -65,6 +84,9 @@ export const poll = <T>(read: () => T | Promise<T>, timeout = 10_000) => expect.
 
 export const participants = (page: Page) => page.getByRole("list", { name: "Participants" }).locator("li");
 export const activity = (page: Page) => page.getByRole("list", { name: "Activity" });
+/** `name`'s line in the participant list (by the name itself: "Lis" is not "Listen only"). */
+export const participant = (page: Page, name: string) =>
+  participants(page).filter({ has: page.locator(".participant-name", { hasText: new RegExp(`^${name}$`) }) });
 
 /** Opens the page at `url`, creates a session as `name`, and returns its code. */
 export async function createSession(page: Page, url: string, name: string): Promise<string> {
@@ -83,6 +105,31 @@ export async function joinSession(page: Page, url: string, name: string, code: s
   await page.getByLabel("Room code").fill(code);
   await page.getByRole("button", { name: "Join" }).click();
   await poll(() => page.getByTestId("room-code").textContent()).toBe(code);
+}
+
+/** Opens the page at `url` and joins session `code` as `name`, to listen (hear, see, chat, not play). */
+export async function joinToListen(page: Page, url: string, name: string, code: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Room code").fill(code);
+  await page.getByLabel(/Just listen/).check();
+  await page.getByRole("button", { name: "Join" }).click();
+  await poll(() => page.getByTestId("room-code").textContent()).toBe(code);
+}
+
+/**
+ * Takes `page` offline until `seenBy` lists `name` as away (the server must hold the seat: a long
+ * `--resume-grace`). Chromium's offline mode may leave an open websocket alone, so it is cut by hand then.
+ */
+export async function goAway(page: Page, seenBy: Page, name: string): Promise<void> {
+  await page.context().setOffline(true);
+  const reconnecting = page.getByTestId("connection").filter({ hasText: "reconnecting" });
+  const dropped = await reconnecting.waitFor({ timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!dropped) await page.evaluate(() => window.__jamDebug?.dropConnection());
+  await poll(() => participant(seenBy, name).getAttribute("data-away")).toBe("true");
 }
 
 /** What a test file gets from `jamBrowserSuite`: the server's URL and new people (browser contexts). */

@@ -10,7 +10,8 @@ export function ActivityLog({ entries }: { entries: readonly LogEntry[] }) {
         <span className="hint">newest first</span>
       </div>
       {entries.length === 0 && <p className="empty">Nothing yet — play something!</p>}
-      <ol aria-label="Activity" className="activity">
+      {/* Focusable, so a keyboard can scroll it once it overflows. */}
+      <ol aria-label="Activity" className="activity" tabIndex={0}>
         {entries.map((entry) => (
           <li key={entry.id} style={entry.color ? ({ "--player-color": entry.color } as CSSProperties) : undefined}>
             {entry.text}

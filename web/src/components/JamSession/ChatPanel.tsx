@@ -40,7 +40,8 @@ export function ChatPanel({ messages, participants, myId, onSend }: ChatPanelPro
         <h2 id="chat-title">Chat</h2>
       </div>
       {messages.length === 0 && <p className="empty">Say hello to the band.</p>}
-      <ol aria-label="Chat" className="chat" ref={list}>
+      {/* Focusable, so a keyboard can scroll it once it overflows. */}
+      <ol aria-label="Chat" className="chat" ref={list} tabIndex={0}>
         {messages.map((m) => (
           <li
             key={m.seq}
