@@ -7,17 +7,12 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DRUM_PADS, keyboardLayout } from "../src/music/notes";
 import { createSession, goAway, jamBrowserSuite, joinSession, joinToListen, participant, participants, poll } from "./browser";
-import { underPlannedPolicy } from "./policy";
 
 // A long resume grace keeps an away seat listed; quick heartbeats notice a silent connection soon.
 const jam = jamBrowserSuite(["--resume-grace", "30s", "--ping-interval", "1s", "--ping-timeout", "2s"]);
 
-/** A new person, whose page is under the planned Content-Security-Policy (./policy.ts). */
-async function person(): Promise<Page> {
-  const page = await jam.person();
-  await underPlannedPolicy(page);
-  return page;
-}
+/** A new person; the page comes with the server's Content-Security-Policy. */
+const person = () => jam.person();
 
 /** Upper bound for a test that walks the page by Tab, stop by stop, on a loaded 2-core machine. */
 const WALK_TEST_MS = 120_000;
